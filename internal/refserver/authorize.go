@@ -1,0 +1,489 @@
+package refserver
+
+import (
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Response modes (OAuth 2.0 Multiple Response Type Encoding Practices §2.1,
+// OAuth 2.0 Form Post Response Mode §2).
+const (
+	modeFragment = "fragment"
+	modeFormPost = "form_post"
+)
+
+const maxFormBytes = 64 << 10
+
+// requestParams is a strict reading of an application/x-www-form-urlencoded
+// request: values by name, empty values dropped (RFC 6749 §3.1: "Parameters
+// sent without a value MUST be treated as if they were omitted"), and note of
+// what could not be decoded.
+type requestParams struct {
+	values    map[string][]string
+	malformed map[string]bool // names whose value is not valid percent-encoding
+	badName   bool            // some name itself could not be decoded
+}
+
+// parseParams reads raw ('&'-separated name=value pairs, '+' meaning space).
+// Unlike url.ParseQuery it keeps going after a bad pair and remembers which
+// name it belonged to, so a bad redirect_uri is never mistaken for an absent
+// one.
+func parseParams(raw string) requestParams {
+	p := requestParams{values: map[string][]string{}, malformed: map[string]bool{}}
+	for pair := range strings.SplitSeq(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		rawName, rawValue, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(rawName)
+		if err != nil {
+			p.badName = true
+			continue
+		}
+		if name == "" {
+			continue
+		}
+		value, err := url.QueryUnescape(rawValue)
+		if err != nil {
+			p.malformed[name] = true
+			continue
+		}
+		if value == "" {
+			continue // omitted, RFC 6749 §3.1
+		}
+		p.values[name] = append(p.values[name], value)
+	}
+	return p
+}
+
+// single returns the one value of name; n is how many non-empty values were
+// sent, bad whether a value of that name was undecodable.
+func (p requestParams) single(name string) (v string, n int, bad bool) {
+	vs := p.values[name]
+	if len(vs) > 0 {
+		v = vs[0]
+	}
+	return v, len(vs), p.malformed[name]
+}
+
+// readAuthorizeParams reads the request's parameters: the query for GET, the
+// form-encoded body for POST (RFC 6749 §3.1).
+func readAuthorizeParams(w http.ResponseWriter, r *http.Request) (requestParams, bool) {
+	if r.Method == http.MethodGet {
+		return parseParams(r.URL.RawQuery), true
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return requestParams{}, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		return requestParams{}, false
+	}
+	return parseParams(string(body)), true
+}
+
+// authzError is an error the client hears about through its redirect URI.
+type authzError struct {
+	code        string
+	description string // ASCII, NQSCHAR only (RFC 6749 §4.2.2.1, A.8): never reflects input
+}
+
+// responseTarget is where and how a response for a request is delivered.
+type responseTarget struct {
+	redirectURI string
+	mode        string
+	state       string
+	hasState    bool // a usable state was sent and must be echoed
+}
+
+func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	if !s.methodAllowed(w, r) {
+		return
+	}
+	p, ok := readAuthorizeParams(w, r)
+	if !ok {
+		s.renderError(w, http.StatusBadRequest, "Invalid request",
+			"The authorization request could not be read: a POST must be application/x-www-form-urlencoded.")
+		return
+	}
+	if p.badName {
+		s.renderError(w, http.StatusBadRequest, "Invalid request",
+			"The authorization request is malformed (a parameter name is not valid percent-encoding).")
+		return
+	}
+
+	// Step 1: client and redirect URI. Until both are established the server
+	// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
+	clientID, n, bad := p.single("client_id")
+	switch {
+	case bad || n > 1:
+		s.renderError(w, http.StatusBadRequest, "Invalid client",
+			"The client_id parameter is malformed or repeated (RFC 6749 §3.1).")
+		return
+	case n == 0:
+		s.renderError(w, http.StatusBadRequest, "Invalid client",
+			"The request does not identify the client: client_id is missing.")
+		return
+	}
+	cl, known := s.clients[clientID]
+	if !known {
+		// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid,
+		// or mismatching redirection URI, or if the client identifier is
+		// missing or invalid, the authorization server SHOULD inform the
+		// resource owner of the error and MUST NOT automatically redirect the
+		// user-agent to the invalid redirection URI."
+		if s.faults.on(FaultUnknownClientRedirects) {
+			if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
+				state, sn, sbad := p.single("state")
+				t := responseTarget{redirectURI: uri, mode: modeFragment, state: state, hasState: sn == 1 && !sbad}
+				s.respondError(w, t, authzError{"invalid_client", "The client is not known."})
+				return
+			}
+		}
+		s.renderError(w, http.StatusBadRequest, "Unknown client",
+			"The application that sent you here ("+clientID+") is not registered with this server. You have not been redirected back to it.")
+		return
+	}
+
+	redirectURI, n, bad := p.single("redirect_uri")
+	switch {
+	case bad || n > 1:
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"The redirect_uri parameter is malformed or repeated (RFC 6749 §3.1). You have not been redirected.")
+		return
+	case n == 0:
+		// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been
+		// registered [...] the client MUST include a redirection URI with the
+		// authorization request".
+		if len(cl.redirectURIs) != 1 {
+			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+				"The request has no redirect_uri and the client has several registered. You have not been redirected.")
+			return
+		}
+		redirectURI = cl.redirectURIs[0]
+	default:
+		if !s.redirectURIRegistered(cl, redirectURI) {
+			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+				"The redirect URI in the request is not registered for this client. You have not been redirected.")
+			return
+		}
+	}
+
+	// Step 2: from here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
+	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
+	if state, n, bad := p.single("state"); n == 1 && !bad {
+		t.state, t.hasState = state, true
+	}
+	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost {
+		// Errors, too, use the requested mode (Form Post Response Mode §2).
+		t.mode = modeFormPost
+	}
+
+	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
+	// more than once."
+	for _, name := range slices.Sorted(maps.Keys(p.values)) {
+		if len(p.values[name]) > 1 {
+			s.respondError(w, t, authzError{"invalid_request", "The " + describeParam(name) + " is repeated."})
+			return
+		}
+	}
+	if len(p.malformed) > 0 {
+		name := slices.Sorted(maps.Keys(p.malformed))[0]
+		s.respondError(w, t, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
+		return
+	}
+
+	switch rm, _, _ := p.single("response_mode"); rm {
+	case "", modeFragment, modeFormPost:
+	case "query":
+		// Multiple Response Type Encoding Practices §2.1, §5: an access
+		// token must never be returned in the query (catalogue FRAG-07).
+		s.respondError(w, t, authzError{"invalid_request", "response_mode=query is not allowed with response_type=token."})
+		return
+	default:
+		s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
+		return
+	}
+
+	// RFC 6749 §4.2.2.1 unsupported_response_type: "The authorization server
+	// does not support obtaining an access token using this method."
+	switch rt, n, _ := p.single("response_type"); {
+	case n == 0:
+		s.respondError(w, t, authzError{"unsupported_response_type", "The response_type parameter is missing."})
+		return
+	case rt != "token":
+		s.respondError(w, t, authzError{"unsupported_response_type", "Only response_type=token is supported."})
+		return
+	}
+
+	// RFC 6749 §4.2.2.1 unauthorized_client: "The client is not authorized
+	// to request an access token using this method."
+	if !cl.allowToken && !s.faults.on(FaultImplicitForEveryClient) {
+		code := "unauthorized_client"
+		if s.faults.on(FaultImpreciseClientError) {
+			code = "invalid_request"
+		}
+		s.respondError(w, t, authzError{code, "This client may not use the implicit grant."})
+		return
+	}
+
+	// RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive
+	// strings; the server uses a pre-defined default when it is omitted.
+	scopeParam, _, _ := p.single("scope")
+	if scopeParam == "" {
+		scopeParam = defaultScope
+	}
+	scopes, ok := parseScope(scopeParam)
+	if !ok {
+		// RFC 6749 §4.2.2.1 invalid_scope: "The requested scope is invalid,
+		// unknown, or malformed."
+		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is invalid, unknown or malformed."})
+		return
+	}
+
+	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
+	if s.faults.on(FaultRequireState) && !t.hasState {
+		s.respondError(w, t, authzError{"invalid_request", "The state parameter is required."})
+		return
+	}
+
+	// OpenID Connect Core §3.1.2.1 prompt (space-delimited).
+	forceLogin := false
+	if prompt, n, _ := p.single("prompt"); n == 1 {
+		values := strings.Split(prompt, " ")
+		for _, v := range values {
+			switch v {
+			case "none":
+				if len(values) > 1 {
+					s.respondError(w, t, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
+					return
+				}
+				// Consent is asked every time, so prompt=none can never succeed.
+				code := "consent_required"
+				if _, ok := s.lookupSession(cookieValue(r, sessionCookie)); !ok {
+					code = "login_required"
+				}
+				s.respondError(w, t, authzError{code, "The user must interact with the server."})
+				return
+			case "login":
+				forceLogin = true
+			}
+		}
+	}
+
+	browser := cookieValue(r, browserCookie)
+	if browser == "" {
+		browser = mustRandomToken(16)
+		http.SetCookie(w, s.cookie(browserCookie, browser))
+	}
+	pr := &pendingRequest{
+		id:          mustRandomToken(16),
+		browser:     browser,
+		clientID:    cl.id,
+		redirectURI: t.redirectURI,
+		mode:        t.mode,
+		scopes:      scopes,
+		state:       t.state,
+		hasState:    t.hasState,
+		forceLogin:  forceLogin,
+		expires:     time.Now().Add(pendingLifetime),
+	}
+	s.putPending(pr)
+	next := "/login?request_id=" + url.QueryEscape(pr.id)
+	if _, ok := s.lookupSession(cookieValue(r, sessionCookie)); ok && !forceLogin {
+		next = "/consent?request_id=" + url.QueryEscape(pr.id)
+	}
+	w.Header().Set("Location", next)
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+// redirectURIRegistered compares by simple string comparison (RFC 6749
+// §3.1.2.3; RFC 9700 §2.1: "exact string matching").
+func (s *Server) redirectURIRegistered(cl client, uri string) bool {
+	for _, reg := range cl.redirectURIs {
+		if uri == reg {
+			return true
+		}
+		// RFC 9700 §2.1: authorization servers "MUST utilize exact string
+		// matching"; the fault accepts any extension of a registered URI.
+		if s.faults.on(FaultRedirectURIPrefixMatch) && strings.HasPrefix(uri, reg) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseScope splits a scope parameter (RFC 6749 §3.3, A.4: scope-token
+// *( SP scope-token )). Every token must be known; duplicates are dropped,
+// order kept.
+func parseScope(raw string) ([]string, bool) {
+	var out []string
+	seen := map[string]bool{}
+	for sc := range strings.SplitSeq(raw, " ") {
+		if sc == "" || !isKnownScope(sc) {
+			return nil, false
+		}
+		if !seen[sc] {
+			seen[sc] = true
+			out = append(out, sc)
+		}
+	}
+	return out, len(out) > 0
+}
+
+// describeParam names a parameter in an error description. Only names of
+// the protocol are repeated back: a description never reflects input
+// (RFC 6749 A.8 limits its characters, and it must not carry markup).
+func describeParam(name string) string {
+	switch name {
+	case "response_type", "client_id", "redirect_uri", "scope", "state", "response_mode", "prompt", "nonce":
+		return name + " parameter"
+	}
+	return "request parameter"
+}
+
+// kv is one response parameter, in the order it is written.
+type kv struct {
+	name, value string
+	raw         bool // written without form-urlencoding (only under FaultStateUnencoded)
+}
+
+// encodeParams writes params as application/x-www-form-urlencoded over UTF-8
+// (RFC 6749 Appendix B), in the given order.
+func encodeParams(params []kv) string {
+	var b strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.name))
+		b.WriteByte('=')
+		if p.raw {
+			b.WriteString(p.value)
+		} else {
+			b.WriteString(url.QueryEscape(p.value))
+		}
+	}
+	return b.String()
+}
+
+// respondError delivers an error response (RFC 6749 §4.2.2.1).
+func (s *Server) respondError(w http.ResponseWriter, t responseTarget, e authzError) {
+	params := []kv{{name: "error", value: e.code}}
+	if e.description != "" {
+		params = append(params, kv{name: "error_description", value: e.description})
+	}
+	// RFC 6749 §4.2.2.1 state: "REQUIRED if a "state" parameter was present
+	// in the client authorization request."
+	if t.hasState && !s.faults.on(FaultDropStateOnError) {
+		params = append(params, kv{name: "state", value: t.state})
+	}
+	s.deliver(w, t, params, false, "")
+}
+
+// respondSuccess issues an access token for a consented request (RFC 6749
+// §4.2.2) and delivers it.
+func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, granted []string, user string) {
+	token := mustRandomToken(32)
+	s.storeToken(token, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
+
+	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
+	sent := token
+	// RFC 6749 §4.2.2 access_token: "REQUIRED. The access token issued by
+	// the authorization server."
+	if s.faults.on(FaultEmptyAccessToken) {
+		sent = ""
+	}
+	params := []kv{{name: "access_token", value: sent}}
+	// RFC 6749 §4.2.2 token_type: "REQUIRED."
+	if !s.faults.on(FaultNoTokenType) {
+		params = append(params, kv{name: "token_type", value: "Bearer"})
+	}
+	params = append(params,
+		kv{name: "expires_in", value: "3600"},
+		kv{name: "scope", value: strings.Join(granted, " ")},
+	)
+	// RFC 6749 §4.2.2 state: "REQUIRED if the "state" parameter was present
+	// in the client authorization request. The exact value received from the
+	// client."
+	switch {
+	case t.hasState && s.faults.on(FaultDropStateOnSuccess):
+		// dropped
+	case t.hasState:
+		st := kv{name: "state", value: t.state}
+		if s.faults.on(FaultStatePlusAsSpace) {
+			st.value = strings.ReplaceAll(st.value, "+", " ")
+		}
+		// RFC 6749 §4.2.2: parameters are added to the fragment "using the
+		// "application/x-www-form-urlencoded" format, per Appendix B".
+		if s.faults.on(FaultStateUnencoded) && t.mode == modeFragment {
+			st.raw = true
+		}
+		params = append(params, st)
+	case s.faults.on(FaultInventState):
+		// No state was sent, so none may come back (RFC 6749 §4.2.2).
+		params = append(params, kv{name: "state", value: mustRandomToken(12)})
+	}
+	s.deliver(w, t, params, true, sent)
+}
+
+// deliver sends params to the client: in the redirect URI's fragment (RFC
+// 6749 §4.2.2, §4.2.2.1) or as a self-submitting form (Form Post Response
+// Mode §2). success marks a token response; token is the access token it
+// carries.
+func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, success bool, token string) {
+	// RFC 6819 §4.4.2.2 / Form Post Response Mode §2: never cache a
+	// response that carries a token (set for every response by
+	// securityHeaders; repeated here because it matters most here).
+	w.Header().Set("Cache-Control", "no-store")
+	if t.mode == modeFormPost {
+		s.renderFormPost(w, t.redirectURI, params)
+		return
+	}
+	target := t.redirectURI
+	encoded := encodeParams(params)
+	var location string
+	switch {
+	// RFC 6749 §4.2.2: the response parameters are added "to the fragment
+	// component of the redirection URI".
+	case success && s.faults.on(FaultResponseInQuery):
+		location = appendQuery(target, encoded)
+	default:
+		if success && s.faults.on(FaultRedirectURIRewritten) {
+			// RFC 6749 §3.1.2.3: the registered URI is compared, and used,
+			// as a string; the fault rewrites it with a trailing slash.
+			target = addTrailingSlash(target)
+		}
+		if success && s.faults.on(FaultTokenInQuery) {
+			// RFC 6750 §5.3 / MRT §5 (catalogue FRAG-02): no access token
+			// in the query.
+			target = appendQuery(target, "access_token="+url.QueryEscape(token))
+		}
+		// Any query of the redirect URI is kept untouched (RFC 6749 §3.1.2).
+		location = target + "#" + encoded
+	}
+	w.Header().Set("Location", location)
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+func appendQuery(uri, query string) string {
+	if strings.Contains(uri, "?") {
+		return uri + "&" + query
+	}
+	return uri + "?" + query
+}
+
+// addTrailingSlash appends '/' to the path of uri (before any query).
+func addTrailingSlash(uri string) string {
+	if i := strings.IndexByte(uri, '?'); i >= 0 {
+		return uri[:i] + "/" + uri[i:]
+	}
+	return uri + "/"
+}

@@ -1,0 +1,22 @@
+// Package refserver is the embedded reference authorization server of
+// implicitspec: a conformant OAuth 2.0 implicit-grant authorization server
+// (RFC 6749 §4.2) started in-process on 127.0.0.1 over HTTPS, with a
+// self-signed CA and leaf certificate generated at start-up.
+//
+// It is the harness's default target and the basis of the fault matrix:
+// each Fault switch breaks exactly one behaviour, so a scenario that still
+// passes with the switch on has lost its teeth.
+//
+// The package deliberately shares no code with the harness's checks (a bug
+// shared by both would hide itself): it parses, validates and encodes on its
+// own, using only the standard library.
+//
+// Endpoints (all on the issuer's origin):
+//
+//	GET|POST /authorize                              authorization endpoint (RFC 6749 §3.1, §4.2.1)
+//	GET|POST /login                                  server-rendered login page
+//	GET|POST /consent                                server-rendered consent page (asked every time)
+//	GET      /.well-known/oauth-authorization-server metadata (RFC 8414)
+//	GET      /.well-known/openid-configuration       the same JSON
+//	GET|POST /userinfo                               protected resource (RFC 6750 bearer token)
+package refserver

@@ -1,0 +1,117 @@
+package refserver
+
+// Fault names one deliberate deviation the reference server can be switched
+// into. Each fault breaks exactly one behaviour; the harness's fault matrix
+// runs the suite once per fault and expects the scenarios of the fault's
+// requirements to fail.
+type Fault string
+
+// The fault switches. The check for each sits at exactly the place of the
+// behaviour it breaks, with a comment citing the clause.
+const (
+	// FaultDropStateOnSuccess: the success response omits state.
+	FaultDropStateOnSuccess Fault = "state-dropped-on-success"
+	// FaultStateUnencoded: state is written raw (unescaped) into the success fragment.
+	FaultStateUnencoded Fault = "state-unencoded"
+	// FaultStatePlusAsSpace: a '+' in the state becomes a space before encoding.
+	FaultStatePlusAsSpace Fault = "state-plus-as-space"
+	// FaultDropStateOnError: every error response omits state.
+	FaultDropStateOnError Fault = "state-dropped-on-error"
+	// FaultInventState: a request without state gets state=<random> on success.
+	FaultInventState Fault = "state-invented"
+	// FaultRequireState: a request without state is refused with invalid_request.
+	FaultRequireState Fault = "state-required"
+	// FaultDenyWrongError: Deny yields server_error instead of access_denied.
+	FaultDenyWrongError Fault = "deny-wrong-error"
+	// FaultTokenInQuery: success also copies access_token into the redirect URI's query.
+	FaultTokenInQuery Fault = "token-in-query"
+	// FaultResponseInQuery: the whole success response goes in the query.
+	FaultResponseInQuery Fault = "response-in-query"
+	// FaultEmptyAccessToken: the success response carries access_token= (empty).
+	FaultEmptyAccessToken Fault = "empty-access-token"
+	// FaultNoTokenType: the success response omits token_type.
+	FaultNoTokenType Fault = "no-token-type"
+	// FaultUserinfoRejectsTokens: /userinfo answers 401 to every token.
+	FaultUserinfoRejectsTokens Fault = "userinfo-rejects-tokens"
+	// FaultRedirectURIRewritten: success redirects go to the redirect URI plus a trailing '/'.
+	FaultRedirectURIRewritten Fault = "redirect-uri-rewritten"
+	// FaultRedirectURIPrefixMatch: any redirect_uri starting with a registered one is accepted.
+	FaultRedirectURIPrefixMatch Fault = "redirect-uri-prefix-match"
+	// FaultUnknownClientRedirects: an unknown client_id is answered by a redirect with invalid_client.
+	FaultUnknownClientRedirects Fault = "unknown-client-redirects"
+	// FaultImplicitForEveryClient: clients not allowed response_type=token get tokens anyway.
+	FaultImplicitForEveryClient Fault = "implicit-for-every-client"
+	// FaultImpreciseClientError: a client not allowed token gets invalid_request, not unauthorized_client.
+	FaultImpreciseClientError Fault = "imprecise-client-error"
+)
+
+// FaultInfo documents one fault switch.
+type FaultInfo struct {
+	Fault        Fault
+	Requirements []string // catalogue IDs whose scenarios this fault is meant to break, first = the one it is named for
+	Description  string   // one plain sentence: what the server then does wrong
+}
+
+// faultTable is the single source of Faults and LookupFault. It is never
+// mutated; Faults hands out deep copies.
+var faultTable = [...]FaultInfo{
+	{FaultDropStateOnSuccess, []string{"STATE-01", "STATE-03", "STATE-08"},
+		"The success response omits the state parameter the client sent."},
+	{FaultStateUnencoded, []string{"STATE-03"},
+		"The success fragment carries the state value raw, without form-urlencoding it."},
+	{FaultStatePlusAsSpace, []string{"STATE-03"},
+		"On success every '+' in the state is turned into a space before encoding, as a double-decoding bug would."},
+	{FaultDropStateOnError, []string{"STATE-02"},
+		"Every error response omits the state parameter the client sent."},
+	{FaultInventState, []string{"STATE-06"},
+		"A successful request sent without state gets a random state in the response."},
+	{FaultRequireState, []string{"STATE-06"},
+		"A request sent without state is refused with invalid_request instead of being served."},
+	{FaultDenyWrongError, []string{"ERR-01"},
+		"When the user denies consent the error is server_error instead of access_denied."},
+	{FaultTokenInQuery, []string{"FRAG-02", "RDR-01"},
+		"On success the access token is also copied into the redirect URI's query."},
+	{FaultResponseInQuery, []string{"FRAG-01", "FRAG-02", "AEP-01", "TOK-01", "TOK-03", "TOK-09", "STATE-01", "STATE-03", "STATE-06", "STATE-08", "RDR-01"},
+		"The whole success response is put in the redirect URI's query instead of its fragment."},
+	{FaultEmptyAccessToken, []string{"TOK-01", "TOK-09"},
+		"The success response carries an empty access_token."},
+	{FaultNoTokenType, []string{"TOK-03"},
+		"The success response omits token_type."},
+	{FaultUserinfoRejectsTokens, []string{"TOK-09"},
+		"The userinfo endpoint answers 401 invalid_token to every token, including live ones."},
+	{FaultRedirectURIRewritten, []string{"RDR-01"},
+		"Success redirects go to the redirect URI with a trailing slash appended instead of the URI as registered."},
+	{FaultRedirectURIPrefixMatch, []string{"RDR-04"},
+		"Any redirect_uri that starts with a registered URI is accepted and redirected to."},
+	{FaultUnknownClientRedirects, []string{"CID-01"},
+		"An unknown client_id is answered with a redirect carrying error=invalid_client to the requested redirect_uri instead of an error page."},
+	{FaultImplicitForEveryClient, []string{"RT-04"},
+		"Clients that are not allowed response_type=token are issued tokens anyway."},
+	{FaultImpreciseClientError, []string{"RT-04"},
+		"A client that is not allowed response_type=token gets invalid_request instead of unauthorized_client."},
+}
+
+// Faults lists every fault switch in a stable order.
+func Faults() []FaultInfo {
+	out := make([]FaultInfo, len(faultTable))
+	for i, fi := range faultTable {
+		fi.Requirements = append([]string(nil), fi.Requirements...)
+		out[i] = fi
+	}
+	return out
+}
+
+// LookupFault returns the fault whose name is exactly name.
+func LookupFault(name string) (Fault, bool) {
+	for _, fi := range faultTable {
+		if string(fi.Fault) == name {
+			return fi.Fault, true
+		}
+	}
+	return "", false
+}
+
+// faultSet is a Server's immutable set of switched-on faults.
+type faultSet map[Fault]bool
+
+func (fs faultSet) on(f Fault) bool { return fs[f] }

@@ -1,0 +1,241 @@
+package refserver
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Cookies. Both are host-only, HttpOnly, Secure and SameSite=Lax.
+const (
+	// browserCookie identifies the user agent that made an authorization
+	// request; pending requests and CSRF tokens are bound to it.
+	browserCookie = "refserver_browser"
+	// sessionCookie is the remembered login: a later request in the same
+	// cookie jar skips the login page (consent is still asked).
+	sessionCookie = "refserver_session"
+)
+
+// Form field names of the login and consent pages.
+const (
+	fieldCSRF      = "csrf_token"
+	fieldRequestID = "request_id"
+	fieldUsername  = "username"
+	fieldPassword  = "password"
+	fieldScope     = "scope"
+	fieldDecision  = "decision"
+)
+
+func (s *Server) cookie(name, value string) *http.Cookie {
+	return &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   true,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+func cookieValue(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// csrfToken binds a form to its purpose, its pending request and the browser
+// cookie: HMAC-SHA256 under a per-server key (RFC 6749 §10.12).
+func (s *Server) csrfToken(purpose, requestID, browser string) string {
+	m := hmac.New(sha256.New, s.csrfKey)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(requestID))
+	m.Write([]byte{0})
+	m.Write([]byte(browser))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) csrfValid(purpose, requestID, browser, got string) bool {
+	if requestID == "" || browser == "" || got == "" {
+		return false
+	}
+	want := s.csrfToken(purpose, requestID, browser)
+	return hmac.Equal([]byte(want), []byte(got))
+}
+
+// sameOrigin refuses form posts that a browser reports as cross-site.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != s.issuer {
+		return false
+	}
+	return r.Header.Get("Sec-Fetch-Site") != "cross-site"
+}
+
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, false
+	}
+	return r.PostForm, true
+}
+
+func (s *Server) unknownRequest(w http.ResponseWriter) {
+	s.renderError(w, http.StatusBadRequest, "Request expired",
+		"This authorization request is unknown or has expired, or it was started in another browser. Go back to the application and start again.")
+}
+
+func (s *Server) forbidden(w http.ResponseWriter) {
+	s.renderError(w, http.StatusForbidden, "Forbidden",
+		"This form submission could not be verified (missing or invalid anti-forgery token). Nothing was authorized.")
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	if !s.methodAllowed(w, r) {
+		return
+	}
+	browser := cookieValue(r, browserCookie)
+	if r.Method == http.MethodGet {
+		id := r.URL.Query().Get(fieldRequestID)
+		pr, ok := s.getPending(id)
+		if !ok || browser == "" || pr.browser != browser {
+			s.unknownRequest(w)
+			return
+		}
+		s.renderLogin(w, http.StatusOK, pr, "", "")
+		return
+	}
+
+	form, ok := s.readForm(w, r)
+	if !ok {
+		s.renderError(w, http.StatusBadRequest, "Invalid form", "The form submission could not be read.")
+		return
+	}
+	id := form.Get(fieldRequestID)
+	if !s.sameOrigin(r) || !s.csrfValid("login", id, browser, form.Get(fieldCSRF)) {
+		s.forbidden(w)
+		return
+	}
+	pr, ok := s.getPending(id)
+	if !ok || pr.browser != browser {
+		s.unknownRequest(w)
+		return
+	}
+	user, pw := form.Get(fieldUsername), form.Get(fieldPassword)
+	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(username)) == 1
+	pwOK := subtle.ConstantTimeCompare([]byte(pw), []byte(s.password)) == 1
+	if !userOK || !pwOK {
+		s.renderLogin(w, http.StatusUnauthorized, pr, user, "Wrong username or password.")
+		return
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username)))
+	s.clearForceLogin(id)
+	// RFC 9700 §4.12: after a POST carrying credentials, 303 See Other so the
+	// browser does not re-POST them; never 307.
+	w.Header().Set("Location", "/consent?"+fieldRequestID+"="+url.QueryEscape(id))
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, status int, pr pendingRequest, user, msg string) {
+	s.renderPage(w, status, "login", loginPage{
+		ClientID:  pr.clientID,
+		CSRF:      s.csrfToken("login", pr.id, pr.browser),
+		RequestID: pr.id,
+		Username:  user,
+		Error:     msg,
+	})
+}
+
+func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
+	if !s.methodAllowed(w, r) {
+		return
+	}
+	browser := cookieValue(r, browserCookie)
+	if r.Method == http.MethodGet {
+		id := r.URL.Query().Get(fieldRequestID)
+		pr, ok := s.getPending(id)
+		if !ok || browser == "" || pr.browser != browser {
+			s.unknownRequest(w)
+			return
+		}
+		se, ok := s.lookupSession(cookieValue(r, sessionCookie))
+		if !ok || pr.forceLogin {
+			w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
+			w.WriteHeader(http.StatusSeeOther)
+			return
+		}
+		s.renderPage(w, http.StatusOK, "consent", consentPage{
+			ClientID:  pr.clientID,
+			Username:  se.username,
+			CSRF:      s.csrfToken("consent", pr.id, pr.browser),
+			RequestID: pr.id,
+			Scopes:    pr.scopes,
+		})
+		return
+	}
+
+	form, ok := s.readForm(w, r)
+	if !ok {
+		s.renderError(w, http.StatusBadRequest, "Invalid form", "The form submission could not be read.")
+		return
+	}
+	id := form.Get(fieldRequestID)
+	// RFC 6749 §10.12: "The authorization server MUST implement CSRF
+	// protection for its authorization endpoint and ensure that a malicious
+	// client cannot obtain authorization without the awareness and explicit
+	// consent of the resource owner."
+	if !s.sameOrigin(r) || !s.csrfValid("consent", id, browser, form.Get(fieldCSRF)) {
+		s.forbidden(w)
+		return
+	}
+	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	pr, ok := s.getPending(id)
+	if !ok || pr.browser != browser {
+		s.unknownRequest(w)
+		return
+	}
+	if !signedIn || pr.forceLogin {
+		s.renderError(w, http.StatusForbidden, "Not signed in",
+			"You are not signed in, so nothing was authorized. Go back to the application and start again.")
+		return
+	}
+	decision := form.Get(fieldDecision)
+	if decision != "allow" && decision != "deny" {
+		s.renderError(w, http.StatusBadRequest, "No decision",
+			"Choose Allow or Deny.")
+		return
+	}
+	pr, ok = s.takePending(id) // answered once
+	if !ok {
+		s.unknownRequest(w)
+		return
+	}
+	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
+	if decision == "deny" {
+		// RFC 6749 §4.2.2.1 access_denied: "The resource owner or
+		// authorization server denied the request."
+		code := "access_denied"
+		if s.faults.on(FaultDenyWrongError) {
+			code = "server_error"
+		}
+		s.respondError(w, t, authzError{code, "The user denied the request."})
+		return
+	}
+	// The user may untick scopes; only requested scopes can be granted.
+	var granted []string
+	for _, sc := range pr.scopes {
+		if slices.Contains(form[fieldScope], sc) {
+			granted = append(granted, sc)
+		}
+	}
+	if len(granted) == 0 {
+		s.respondError(w, t, authzError{"access_denied", "The user granted no scope."})
+		return
+	}
+	s.respondSuccess(w, pr, granted, se.username)
+}

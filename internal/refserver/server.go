@@ -1,0 +1,215 @@
+package refserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configures Start.
+type Options struct {
+	Faults []Fault // zero or more switched on
+	Addr   string  // default "127.0.0.1:0"; the host must be 127.0.0.1
+}
+
+// Server is one running reference authorization server. All its state
+// (faults, keys, pending requests, sessions, tokens) belongs to it, so several
+// servers may run concurrently in one process.
+type Server struct {
+	faults   faultSet
+	issuer   string
+	caPEM    []byte
+	password string
+	csrfKey  []byte
+	clients  map[string]client
+
+	httpSrv   *http.Server
+	serveDone chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+
+	mu       sync.Mutex
+	pending  map[string]*pendingRequest
+	sessions map[string]session
+	tokens   map[string]grant
+}
+
+// Lifetimes of the server-side state.
+const (
+	pendingLifetime = 10 * time.Minute
+	sessionLifetime = time.Hour
+	tokenLifetime   = time.Hour // advertised as expires_in=3600
+	shutdownGrace   = 5 * time.Second
+)
+
+// Start generates the TLS material and the resource owner's password, binds
+// opts.Addr on loopback and serves HTTPS until Close.
+func Start(opts Options) (*Server, error) {
+	fs := faultSet{}
+	for _, f := range opts.Faults {
+		if _, ok := LookupFault(string(f)); !ok {
+			return nil, fmt.Errorf("refserver: unknown fault %q", f)
+		}
+		fs[f] = true
+	}
+
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("refserver: address %q: %w", addr, err)
+	}
+	if host != "127.0.0.1" {
+		return nil, fmt.Errorf("refserver: address %q: only 127.0.0.1 is allowed (loopback only)", addr)
+	}
+
+	password, err := randomToken(18) // 24 url-safe characters
+	if err != nil {
+		return nil, err
+	}
+	csrfKey := make([]byte, 32)
+	if _, err := rand.Read(csrfKey); err != nil {
+		return nil, fmt.Errorf("refserver: csrf key: %w", err)
+	}
+	caPEM, leaf, err := newCertificates(time.Now())
+	if err != nil {
+		return nil, err
+	}
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("refserver: listen: %w", err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+
+	s := &Server{
+		faults:    fs,
+		issuer:    fmt.Sprintf("https://127.0.0.1:%d", port),
+		caPEM:     caPEM,
+		password:  password,
+		csrfKey:   csrfKey,
+		clients:   registeredClients(),
+		serveDone: make(chan struct{}),
+		pending:   map[string]*pendingRequest{},
+		sessions:  map[string]session{},
+		tokens:    map[string]grant{},
+	}
+	s.httpSrv = &http.Server{
+		Handler: s.routes(),
+		TLSConfig: &tls.Config{
+			Certificates: []tls.Certificate{leaf},
+			MinVersion:   tls.VersionTLS12,
+		},
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		// Clients that do not trust the CA cause handshake errors; they are
+		// the client's business, not noise for the harness's output.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	go func() {
+		defer close(s.serveDone)
+		_ = s.httpSrv.ServeTLS(ln, "", "") // returns ErrServerClosed after Close
+	}()
+	return s, nil
+}
+
+// Close shuts the server down gracefully (in-flight requests may finish
+// within a few seconds, then connections are cut). It is idempotent: later
+// calls return the first call's result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		err := s.httpSrv.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = s.httpSrv.Close()
+		}
+		<-s.serveDone
+		s.closeErr = err
+	})
+	return s.closeErr
+}
+
+// Issuer is the server's issuer identifier and origin, "https://127.0.0.1:PORT".
+func (s *Server) Issuer() string { return s.issuer }
+
+// CACertPEM is the PEM of the CA certificate that signed the server's leaf
+// certificate. The returned slice is a copy.
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.caPEM...) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/authorize", s.handleAuthorize)
+	mux.HandleFunc("/login", s.handleLogin)
+	mux.HandleFunc("/consent", s.handleConsent)
+	mux.HandleFunc("/userinfo", s.handleUserinfo)
+	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
+	mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
+	mux.HandleFunc("/", s.handleNotFound)
+	return securityHeaders(mux)
+}
+
+// securityHeaders sets, on every response, the headers that keep the
+// server's pages out of frames (RFC 6749 §10.13, RFC 9700 §4.16), stop
+// referrer leakage (RFC 9700 §4.2.4) and keep responses out of caches
+// (RFC 6749 §5.1 spirit, RFC 6819 §4.4.2.2 for redirects carrying tokens,
+// Form Post Response Mode §2).
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, http.StatusNotFound, "Not found", "There is no page at this address.")
+}
+
+// methodAllowed answers 405 with an Allow header unless r's method is GET or POST.
+func (s *Server) methodAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodPost {
+		return true
+	}
+	w.Header().Set("Allow", "GET, POST")
+	s.renderError(w, http.StatusMethodNotAllowed, "Method not allowed", "This endpoint accepts GET and POST only.")
+	return false
+}
+
+// randomToken returns n random bytes, base64url-encoded without padding.
+func randomToken(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("refserver: random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// mustRandomToken is randomToken for request handlers: crypto/rand.Read
+// never fails on supported platforms (Go ≥1.24 crashes the program instead).
+func mustRandomToken(n int) string {
+	t, err := randomToken(n)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

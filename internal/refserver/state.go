@@ -1,0 +1,173 @@
+package refserver
+
+import (
+	"slices"
+	"time"
+)
+
+// client is one registered client. The registry is fixed and never mutated.
+type client struct {
+	id           string
+	allowToken   bool     // may use response_type=token (RFC 6749 §4.2.2.1 unauthorized_client otherwise)
+	redirectURIs []string // full URIs, compared by simple string comparison (RFC 6749 §3.1.2.3)
+}
+
+func registeredClients() map[string]client {
+	return map[string]client{
+		"spa": {
+			id: "spa", allowToken: true, // public
+			redirectURIs: []string{"https://client.example.com/cb"},
+		},
+		"spa-two": {
+			id: "spa-two", allowToken: true, // public
+			redirectURIs: []string{"https://client.example.com/cb", "https://client.example.com/cb2"},
+		},
+		"backend": {
+			id: "backend", allowToken: false, // confidential, code only
+			redirectURIs: []string{"https://client.example.com/cb"},
+		},
+	}
+}
+
+// knownScopes are the scopes the server grants; defaultScope is used when the
+// request omits scope (RFC 6749 §3.3).
+func knownScopes() []string { return []string{"openid", "profile", "email", "read", "write"} }
+
+const defaultScope = "read"
+
+const username = "alice"
+
+func isKnownScope(sc string) bool {
+	return slices.Contains(knownScopes(), sc)
+}
+
+// pendingRequest is a validated authorization request waiting for login and
+// consent. It is keyed by a random id carried through the pages and bound to
+// the browser that made it.
+type pendingRequest struct {
+	id          string
+	browser     string // value of the browser cookie at /authorize
+	clientID    string
+	redirectURI string // validated target (registered URI, or the requested one under a fault)
+	mode        string // modeFragment or modeFormPost
+	scopes      []string
+	state       string
+	hasState    bool
+	forceLogin  bool // prompt=login
+	expires     time.Time
+}
+
+type session struct {
+	username string
+	expires  time.Time
+}
+
+type grant struct {
+	username string
+	clientID string
+	scopes   []string
+	expires  time.Time
+}
+
+func (s *Server) putPending(p *pendingRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(time.Now())
+	s.pending[p.id] = p
+}
+
+// getPending returns a copy of the live pending request id.
+func (s *Server) getPending(id string) (pendingRequest, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.pending[id]
+	if !ok || time.Now().After(p.expires) {
+		return pendingRequest{}, false
+	}
+	return *p, true
+}
+
+// takePending removes and returns the live pending request id: a request is
+// answered once.
+func (s *Server) takePending(id string) (pendingRequest, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.pending[id]
+	if !ok {
+		return pendingRequest{}, false
+	}
+	delete(s.pending, id)
+	if time.Now().After(p.expires) {
+		return pendingRequest{}, false
+	}
+	return *p, true
+}
+
+func (s *Server) clearForceLogin(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pending[id]; ok {
+		p.forceLogin = false
+	}
+}
+
+func (s *Server) newSession(user string) string {
+	id := mustRandomToken(32)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(time.Now())
+	s.sessions[id] = session{username: user, expires: time.Now().Add(sessionLifetime)}
+	return id
+}
+
+func (s *Server) lookupSession(id string) (session, bool) {
+	if id == "" {
+		return session{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	se, ok := s.sessions[id]
+	if !ok || time.Now().After(se.expires) {
+		return session{}, false
+	}
+	return se, true
+}
+
+func (s *Server) storeToken(token string, g grant) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked(time.Now())
+	s.tokens[token] = g
+}
+
+func (s *Server) lookupToken(token string) (grant, bool) {
+	if token == "" {
+		return grant{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.tokens[token]
+	if !ok || time.Now().After(g.expires) {
+		return grant{}, false
+	}
+	return g, true
+}
+
+// sweepLocked drops expired entries; s.mu must be held.
+func (s *Server) sweepLocked(now time.Time) {
+	for k, p := range s.pending {
+		if now.After(p.expires) {
+			delete(s.pending, k)
+		}
+	}
+	for k, se := range s.sessions {
+		if now.After(se.expires) {
+			delete(s.sessions, k)
+		}
+	}
+	for k, g := range s.tokens {
+		if now.After(g.expires) {
+			delete(s.tokens, k)
+		}
+	}
+}
