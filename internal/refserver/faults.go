@@ -73,7 +73,7 @@ var faultTable = [...]FaultInfo{
 		"On success the access token is also copied into the redirect URI's query."},
 	{FaultResponseInQuery, []string{"FRAG-01", "FRAG-02", "AEP-01", "TOK-01", "TOK-03", "TOK-09", "STATE-01", "STATE-03", "STATE-06", "STATE-08", "RDR-01"},
 		"The whole success response is put in the redirect URI's query instead of its fragment."},
-	{FaultEmptyAccessToken, []string{"TOK-01", "TOK-09"},
+	{FaultEmptyAccessToken, []string{"TOK-01", "TOK-09", "AEP-01", "STATE-06"},
 		"The success response carries an empty access_token."},
 	{FaultNoTokenType, []string{"TOK-03"},
 		"The success response omits token_type."},

@@ -1,0 +1,186 @@
+// Command implicitspec checks an authorization server's OAuth 2.0 implicit
+// flow (RFC 6749 §4.2) against the requirement catalogue.
+//
+//	implicitspec                      check the embedded reference server
+//	implicitspec --target idp.yaml    check your own server
+//
+// Exit codes: 0 every MUST-level scenario passed; 1 at least one requirement
+// failed; 2 the harness could not judge (bad flags or profile, target
+// unreachable, login rejected, no scenario selected).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/implicitspec/implicitspec/internal/profile"
+	"github.com/implicitspec/implicitspec/internal/refserver"
+	"github.com/implicitspec/implicitspec/internal/suite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	target      string
+	tags        string
+	format      string
+	strict      bool
+	concurrency int
+	faults      string
+	listFaults  bool
+	noColors    bool
+	timeout     time.Duration
+	maxHops     int
+	maxBody     int64
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("implicitspec", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by the caller, in one line
+	fs.StringVar(&o.target, "target", "", "target profile (YAML); default: start the embedded reference server and check it")
+	fs.StringVar(&o.tags, "tags", "", `scenarios to run, by tag: "@STATE-01", "@state,@redirect-uri" (or), "@must&&~@RT-04" (and, not)`)
+	fs.StringVar(&o.format, "format", "pretty", `godog formatters, comma separated, each "name" or "name:file": pretty, progress, junit, cucumber`)
+	fs.BoolVar(&o.strict, "strict", false, "@should scenarios that fail fail the run (otherwise they are warnings)")
+	fs.IntVar(&o.concurrency, "concurrency", 1, "scenarios run at once")
+	fs.StringVar(&o.faults, "fault", "", "embedded server only: switch on these fault(s), comma separated, to see the harness catch them")
+	fs.BoolVar(&o.listFaults, "list-faults", false, "list the embedded server's fault switches and exit")
+	fs.BoolVar(&o.noColors, "no-colors", false, "no ANSI colours in the pretty output")
+	def := suite.DefaultLimits()
+	fs.DurationVar(&o.timeout, "timeout", def.Timeout, "per-request timeout")
+	fs.IntVar(&o.maxHops, "max-hops", def.MaxHops, "requests the browser makes for one navigation (redirect chain) before giving up")
+	fs.Int64Var(&o.maxBody, "max-body", def.MaxBody, "bytes of a response body the browser reads before giving up")
+	usage := func() {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "usage: implicitspec [flags]\n\nChecks an OAuth 2.0 implicit-flow authorization server (RFC 6749 §4.2).\nExit codes: 0 pass, 1 a requirement failed, 2 could not judge.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			usage()
+		}
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (the target is given with --target)", fs.Arg(0))
+	}
+	if o.concurrency < 1 {
+		return nil, fmt.Errorf("--concurrency must be at least 1, got %d", o.concurrency)
+	}
+	if o.timeout <= 0 || o.maxHops < 1 || o.maxBody < 1 {
+		return nil, fmt.Errorf("--timeout, --max-hops and --max-body must be positive")
+	}
+	if o.faults != "" && o.target != "" {
+		return nil, fmt.Errorf("--fault switches faults of the embedded server; it cannot be combined with --target")
+	}
+	if err := suite.ValidateFormat(o.format); err != nil {
+		return nil, err
+	}
+	sel, err := suite.Selected(o.tags)
+	if err != nil {
+		return nil, err
+	}
+	if len(sel) == 0 {
+		return nil, fmt.Errorf("%w: %q", suite.ErrNothingSelected, o.tags)
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv profile.Getenv) int {
+	cannot := func(err error) int {
+		fmt.Fprintf(stderr, "implicitspec: cannot judge: %s\n", oneLine(err.Error()))
+		return suite.ExitCannot
+	}
+	o, err := parseFlags(args, stderr)
+	if err == flag.ErrHelp {
+		return suite.ExitPass
+	}
+	if err != nil {
+		return cannot(err)
+	}
+	if o.listFaults {
+		for _, f := range refserver.Faults() {
+			fmt.Fprintf(stdout, "%-28s %-40s %s\n", f.Fault, strings.Join(f.Requirements, ","), f.Description)
+		}
+		return suite.ExitPass
+	}
+
+	var p *profile.Profile
+	if o.target == "" {
+		faults, err := parseFaults(o.faults)
+		if err != nil {
+			return cannot(err)
+		}
+		srv, err := refserver.Start(refserver.Options{Faults: faults})
+		if err != nil {
+			return cannot(fmt.Errorf("starting the embedded reference server: %w", err))
+		}
+		defer srv.Close()
+		if p, err = profile.Parse(srv.ProfileYAML(), "", getenv); err != nil {
+			return cannot(err)
+		}
+		desc := "conformant"
+		if len(faults) > 0 {
+			desc = "with fault(s) " + o.faults
+		}
+		fmt.Fprintf(stderr, "implicitspec: no --target given: checking the embedded reference server (%s) at %s\n", desc, srv.Issuer())
+	} else if p, err = profile.Load(o.target, getenv); err != nil {
+		return cannot(err)
+	}
+
+	lim := suite.DefaultLimits()
+	lim.Timeout, lim.MaxHops, lim.MaxBody = o.timeout, o.maxHops, o.maxBody
+	env, err := suite.NewEnv(ctx, p, lim)
+	if err != nil {
+		return cannot(err)
+	}
+	if err := suite.Preflight(ctx, env); err != nil {
+		return cannot(err)
+	}
+	fmt.Fprintf(stderr, "implicitspec: target %q, authorization endpoint %s\n", p.Name, p.AuthorizationEndpoint)
+
+	rep, err := suite.Run(ctx, suite.Config{
+		Env:         env,
+		Tags:        o.tags,
+		Format:      o.format,
+		Output:      stdout,
+		Strict:      o.strict,
+		Concurrency: o.concurrency,
+		NoColors:    o.noColors,
+	})
+	if err != nil {
+		return cannot(err)
+	}
+	fmt.Fprintln(stderr)
+	rep.WriteSummary(stderr)
+	return rep.ExitCode()
+}
+
+func parseFaults(list string) ([]refserver.Fault, error) {
+	var out []refserver.Fault
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		f, ok := refserver.LookupFault(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown fault %q (see --list-faults)", name)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

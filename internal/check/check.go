@@ -1,0 +1,375 @@
+// Package check holds the judgements: pure functions over what the flow ended
+// in, each returning nil or a Finding that names the clause, what was expected
+// and what was seen. It does no I/O; the steps feed it.
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/implicitspec/implicitspec/internal/fragment"
+	"github.com/implicitspec/implicitspec/internal/redact"
+)
+
+// Finding is a failed requirement. Its message is one line, clause first:
+// RFC 6749 §4.2.2 (STATE-01): state not echoed: sent "a+b", got "a b"
+type Finding struct {
+	ID     string
+	Clause string
+	Msg    string
+}
+
+func (f *Finding) Error() string {
+	if f.Clause == "" {
+		return fmt.Sprintf("(%s): %s", f.ID, f.Msg)
+	}
+	return fmt.Sprintf("%s (%s): %s", f.Clause, f.ID, f.Msg)
+}
+
+// Fail builds a Finding for requirement id. URLs in the message must already
+// be redacted by the caller (Describe and Target do it).
+func Fail(id, format string, args ...any) error {
+	return &Finding{ID: id, Clause: Lookup(id).Clause, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Lookup returns the catalogue row for id (zero value when unknown).
+func Lookup(id string) Requirement { return catalogue[id] }
+
+// Catalogue returns every requirement in the catalogue's order.
+func Catalogue() []Requirement {
+	out := make([]Requirement, 0, len(catalogueOrder))
+	for _, id := range catalogueOrder {
+		out = append(out, catalogue[id])
+	}
+	return out
+}
+
+// Ending is what the authorization flow ended in, as the client sees it.
+type Ending struct {
+	// Left is true when the browser was sent away from the authorization
+	// server: to the client, or anywhere else.
+	Left     bool
+	Via      string // "HTTP 303 redirect", "self-submitting form", "meta refresh", "script"
+	Method   string // GET, or POST for a form
+	Target   string // the raw target URL, byte for byte, fragment included
+	ToClient bool   // the target is one of the client's URIs (query and fragment aside)
+
+	Query, Fragment, Form fragment.Params
+	HasFragment           bool
+	Problems              []fragment.Problem // encoding problems in the fragment or form
+
+	// When the flow stopped on a page of the server.
+	StoppedAt string
+	Status    int
+	Title     string
+	Reason    string
+}
+
+// Response returns the parameters that carry the authorization response:
+// the form body for a POST, else the fragment.
+func (e *Ending) Response() fragment.Params {
+	if e.Method == "POST" {
+		return e.Form
+	}
+	return e.Fragment
+}
+
+// Describe says in a few words how the flow ended, with secrets masked.
+func (e *Ending) Describe() string {
+	if e.Left {
+		return fmt.Sprintf("sent to %s by %s", redact.Params(e.Target), e.Via)
+	}
+	s := fmt.Sprintf("stopped on %s (HTTP %d", redact.Params(e.StoppedAt), e.Status)
+	if e.Title != "" {
+		s += fmt.Sprintf(", %q", e.Title)
+	}
+	s += ")"
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
+}
+
+// tokenParams are the response parameters that hand over a credential.
+var tokenParams = []string{"access_token", "id_token", "code"}
+
+// anyCarrier reports where a parameter appears: "fragment", "query", "form".
+func (e *Ending) carriers(name string) []string {
+	var where []string
+	if e.Fragment.Count(name) > 0 {
+		where = append(where, "fragment")
+	}
+	if e.Query.Count(name) > 0 {
+		where = append(where, "query")
+	}
+	if e.Form.Count(name) > 0 {
+		where = append(where, "form body")
+	}
+	return where
+}
+
+// ClientGetsToken: the flow ends at the client with a non-empty access token
+// (AEP-01), wherever it was put — where it was put is judged elsewhere.
+func ClientGetsToken(id string, e *Ending) error {
+	if !e.Left {
+		return Fail(id, "no access token issued: the flow %s", e.Describe())
+	}
+	for _, ps := range []fragment.Params{e.Fragment, e.Query, e.Form} {
+		if v, ok := ps.Get("access_token"); ok && v != "" {
+			return nil
+		}
+	}
+	if code, ok := e.Response().Get("error"); ok {
+		return Fail(id, "no access token issued: the server answered error=%q (%s)", code, e.Describe())
+	}
+	return Fail(id, "no access token issued: %s with no access_token", e.Describe())
+}
+
+// InFragment: the success parameters are in the fragment (RFC 6749 §4.2.2).
+func InFragment(id string, e *Ending) error {
+	if err := leftForClient(id, e); err != nil {
+		return err
+	}
+	if e.Method == "POST" {
+		return Fail(id, "expected the response in the fragment of a redirect, got a form POST to %s", redact.Params(e.Target))
+	}
+	if _, ok := e.Fragment.Get("access_token"); ok {
+		return nil
+	}
+	if w := e.carriers("access_token"); len(w) > 0 {
+		return Fail(id, "access_token is in the %s, not the fragment (%s)", strings.Join(w, " and "), e.Describe())
+	}
+	if !e.HasFragment {
+		return Fail(id, "the redirect has no fragment (%s)", e.Describe())
+	}
+	return Fail(id, "the fragment holds no access_token, only %s", names(e.Fragment))
+}
+
+// QueryAsRegistered: nothing is added to the redirect URI's query — no
+// credential or response parameter leaks into it (MRT §5, RFC 6750 §5.3).
+func QueryAsRegistered(id string, e *Ending, registered string) error {
+	if err := leftForClient(id, e); err != nil {
+		return err
+	}
+	regQuery, _, _ := fragment.FromURL(registered)
+	gotQuery, _, _ := fragment.FromURL(e.Target)
+	if gotQuery == regQuery {
+		return nil
+	}
+	reg, _ := fragment.Parse(regQuery)
+	var added []string
+	for _, p := range e.Query {
+		if reg.Count(p.Name) == 0 {
+			added = append(added, p.Name)
+		}
+	}
+	if len(added) > 0 {
+		return Fail(id, "parameters added to the query of the redirect URI: %s (expected query %q)", strings.Join(unique(added), ", "), regQuery)
+	}
+	return Fail(id, "the query of the redirect URI changed: expected %q, got %q", regQuery, redact.Params(gotQuery))
+}
+
+// AccessToken: access_token is present and non-empty in the response.
+func AccessToken(id string, e *Ending) error {
+	if err := leftForClient(id, e); err != nil {
+		return err
+	}
+	v, ok := e.Response().Get("access_token")
+	switch {
+	case !ok:
+		return Fail(id, "access_token missing from the response (got %s)", names(e.Response()))
+	case v == "":
+		return Fail(id, "access_token is empty")
+	}
+	return nil
+}
+
+// TokenType: token_type is present and non-empty. Its value is compared
+// case-insensitively elsewhere (RFC 6749 §5.1: "bearer" = "Bearer").
+func TokenType(id string, e *Ending) error {
+	if err := leftForClient(id, e); err != nil {
+		return err
+	}
+	v, ok := e.Response().Get("token_type")
+	switch {
+	case !ok:
+		return Fail(id, "token_type missing from the response (got %s)", names(e.Response()))
+	case strings.TrimSpace(v) == "":
+		return Fail(id, "token_type is empty")
+	}
+	return nil
+}
+
+// StateEchoed: the state comes back exactly, after one form-decoding.
+func StateEchoed(id string, e *Ending, sent string) error {
+	if err := leftForClient(id, e); err != nil {
+		return err
+	}
+	got, ok := e.Response().Get("state")
+	if !ok {
+		return Fail(id, "state not echoed: sent %q, got no state parameter", sent)
+	}
+	if got != sent {
+		return Fail(id, "state not echoed: sent %q, got %q", sent, got)
+	}
+	if n := e.Response().Count("state"); n > 1 {
+		return Fail(id, "state returned %d times", n)
+	}
+	return nil
+}
+
+// StateEchoedOrRefused: the state is echoed exactly, or the request is
+// refused; a mangled echo is never acceptable.
+func StateEchoedOrRefused(id string, e *Ending, sent string) error {
+	if !e.Left {
+		return nil // refused on an error page
+	}
+	if code, ok := e.Response().Get("error"); ok && code == "invalid_request" {
+		if got, has := e.Response().Get("state"); has && got != sent {
+			return Fail(id, "state refused but returned altered: sent %q, got %q", sent, got)
+		}
+		return nil
+	}
+	return StateEchoed(id, e, sent)
+}
+
+// NoStateInvented: a request without state gets no state back.
+func NoStateInvented(id string, e *Ending) error {
+	if !e.Left {
+		return nil
+	}
+	for _, where := range []fragment.Params{e.Fragment, e.Query, e.Form} {
+		if v, ok := where.Get("state"); ok && v != "" {
+			return Fail(id, "no state was sent, but the response carries state=%q", v)
+		}
+	}
+	return nil
+}
+
+// ErrorCode: the client receives an error response with this code, in the
+// fragment (RFC 6749 §4.2.2.1) or, for form_post, in the form.
+func ErrorCode(id string, e *Ending, want string) error {
+	if !e.Left {
+		return Fail(id, "expected error=%s sent to the client, but the flow %s", want, e.Describe())
+	}
+	if v, ok := e.Response().Get("access_token"); ok && v != "" {
+		return Fail(id, "expected error=%s, but an access token was issued", want)
+	}
+	got, ok := e.Response().Get("error")
+	if !ok {
+		if q, inQuery := e.Query.Get("error"); inQuery {
+			return Fail(id, "error=%s is in the query, not the fragment (RFC 6749 §4.2.2.1)", q)
+		}
+		return Fail(id, "expected error=%s, got no error parameter (%s; parameters: %s)", want, e.Describe(), names(e.Response()))
+	}
+	if got != want {
+		return Fail(id, "expected error=%s, got error=%s", want, got)
+	}
+	return nil
+}
+
+// ErrorCarriesState: an error response carries the state exactly. Where the
+// error sits (fragment or query) is judged by FRAG-05, not here.
+func ErrorCarriesState(id string, e *Ending, sent string) error {
+	if !e.Left {
+		return Fail(id, "expected an error response sent to the client, but the flow %s", e.Describe())
+	}
+	for _, ps := range []fragment.Params{e.Response(), e.Query} {
+		if _, ok := ps.Get("error"); ok {
+			got, has := ps.Get("state")
+			if !has {
+				return Fail(id, "state not echoed on the error response: sent %q, got no state parameter", sent)
+			}
+			if got != sent {
+				return Fail(id, "state not echoed on the error response: sent %q, got %q", sent, got)
+			}
+			return nil
+		}
+	}
+	return Fail(id, "expected an error response, got %s (parameters: %s)", e.Describe(), names(e.Response()))
+}
+
+// NeverRedirected is the catalogue's NR rule: the browser is not sent away
+// from the server at all — not to the URI given, not to a registered one —
+// by a 3xx, a meta refresh, a self-submitting form or a script.
+func NeverRedirected(id string, e *Ending) error {
+	if e.Left {
+		return Fail(id, "expected no redirect, but the browser was %s", e.Describe())
+	}
+	return nil
+}
+
+// NoToken: no credential is issued.
+func NoToken(id string, e *Ending) error {
+	if !e.Left {
+		return nil
+	}
+	for _, name := range tokenParams {
+		if w := e.carriers(name); len(w) > 0 {
+			return Fail(id, "a credential (%s) was issued in the %s (%s)", name, strings.Join(w, " and "), e.Describe())
+		}
+	}
+	return nil
+}
+
+// TargetIs: the browser is sent to exactly this URI, byte for byte, before
+// the fragment (RFC 6749 §3.1.2.3: simple string comparison).
+func TargetIs(id string, e *Ending, want string) error {
+	if !e.Left {
+		return Fail(id, "expected a redirect to %s, but the flow %s", want, e.Describe())
+	}
+	got := e.Target
+	if i := strings.IndexByte(got, '#'); i >= 0 {
+		got = got[:i]
+	}
+	if got != want {
+		return Fail(id, "redirect URI not used exactly as registered: expected %q, got %q", want, redact.Params(got))
+	}
+	return nil
+}
+
+func leftForClient(id string, e *Ending) error {
+	if !e.Left {
+		return Fail(id, "expected a response sent to the client, but the flow %s", e.Describe())
+	}
+	if code, ok := e.Response().Get("error"); ok {
+		return Fail(id, "expected a successful response, got error=%q (%s)", code, e.Describe())
+	}
+	if code, ok := e.Query.Get("error"); ok {
+		return Fail(id, "expected a successful response, got error=%q in the query (%s)", code, e.Describe())
+	}
+	return nil
+}
+
+func names(ps fragment.Params) string {
+	n := ps.Names()
+	if len(n) == 0 {
+		return "no parameters"
+	}
+	return strings.Join(n, ", ")
+}
+
+func unique(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ResourceAccepts: a protected resource answers a request bearing the token
+// with success (RFC 6750 §2.1). 401 means the token is not a real one.
+func ResourceAccepts(id, endpoint string, status int, wwwAuthenticate string) error {
+	if status >= 200 && status < 300 {
+		return nil
+	}
+	msg := fmt.Sprintf("the access token was refused at %s: HTTP %d", endpoint, status)
+	if wwwAuthenticate != "" {
+		msg += fmt.Sprintf(" (WWW-Authenticate: %s)", wwwAuthenticate)
+	}
+	return Fail(id, "%s", msg)
+}

@@ -1,0 +1,623 @@
+// Package interact acts on the authorization server's pages as a person would: it logs in
+// (including identifier-first logins), answers the consent page, and lets self-submitting pages
+// (form_post, meta refresh, script redirects) carry it on, until the browser leaves the server
+// or the flow stops on one of its pages.
+//
+// Every navigation goes through the agent, which decides whether a target leaves the server.
+// Pages are read with golang.org/x/net/html; no script is run (see script.go for the two
+// idioms that are recognised).
+//
+// What ends a Run:
+//   - a Departure (Redirected, Navigated, FormPost): the server sent the browser away;
+//   - Stopped: a page of the server offers nothing a person would act on (an error page, a
+//     form that is neither login nor consent, a consent page without the control the Decision
+//     needs, a response that is not HTML). Not an error: for a negative test it is the
+//     expected end, and the outcome package judges the page;
+//   - an error, for harness trouble only: *agent.Error (timeout, transport, …) passed through,
+//     or *Error of kind login-rejected (the password or identifier form came back after it was
+//     submitted), unreadable (the page clearly asks for something this reader cannot do without
+//     JavaScript: a password field outside any form, an HTML page that is only a script
+//     application shell, a form whose action is a javascript: URL) or step-limit (more than
+//     Options.MaxSteps pages acted on).
+package interact
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
+)
+
+// Decision is the resource owner's answer on the consent page.
+type Decision int
+
+// The decisions.
+const (
+	Approve Decision = iota
+	Deny
+)
+
+func (d Decision) String() string {
+	if d == Deny {
+		return "deny"
+	}
+	return "approve"
+}
+
+// Hints are profile overrides: a field's name or id; a control's name, id, value or visible
+// text (a link's text, id or title), case-insensitive.
+type Hints struct {
+	UsernameField, PasswordField, Approve, Deny string
+}
+
+// Options says who the person is and what they decide.
+type Options struct {
+	Username, Password string
+	Hints              Hints
+	Decision           Decision
+	MaxSteps           int // pages acted on; default 12
+}
+
+// DefaultMaxSteps is Options.MaxSteps when zero.
+const DefaultMaxSteps = 12
+
+// Kind is how the flow left the server, or that it did not.
+type Kind int
+
+// The kinds of Outcome.
+const (
+	Redirected Kind = iota // left the server by an HTTP 3xx
+	Navigated              // left by meta refresh, script location assignment, self-submitting GET form, link
+	FormPost               // left by a POST form (response_mode=form_post)
+	Stopped                // the flow ended on a page of the server (error page, or nothing to act on)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Redirected:
+		return "redirected"
+	case Navigated:
+		return "navigated"
+	case FormPost:
+		return "form-post"
+	case Stopped:
+		return "stopped"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Outcome is what a Run ended in, and what the person did on the way.
+type Outcome struct {
+	Kind                     Kind
+	Departure                *agent.Departure // nil when Stopped
+	Page                     *agent.Page      // the last page rendered (always set when Stopped by a page; the last seen otherwise, may be nil)
+	Title                    string           // <title> of Page
+	Reason                   string           // why it stopped, one line
+	Steps                    []string         // what the person did, no secrets
+	LoginShown, ConsentShown bool
+}
+
+// Start is the first navigation (the authorization request).
+type Start struct {
+	Method, URL, Body string
+}
+
+// ErrorKind classifies an *Error.
+type ErrorKind string
+
+// The kinds of Error.
+const (
+	KindLoginRejected ErrorKind = "login-rejected"
+	KindUnreadable    ErrorKind = "unreadable"
+	KindStepLimit     ErrorKind = "step-limit"
+)
+
+// Error is harness trouble on a page of the server.
+type Error struct {
+	Kind   ErrorKind
+	URL    string // the page's URL, without fragment
+	Title  string // the page's <title>
+	Detail string
+}
+
+// Error returns one line naming the URL and the page title.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("interact: %s at %s (title %q)", e.Kind, e.URL, e.Title)
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Run performs the flow: the start navigation, then one action per page until the browser
+// leaves the server or stops on one of its pages.
+//
+// On error the returned *Outcome is still non-nil: Kind Stopped, Reason the error's text, and
+// the Steps, flags and last Page so far (evidence). The error is *agent.Error or *Error.
+func Run(ctx context.Context, a *agent.Agent, start Start, opt Options) (*Outcome, error) {
+	if a == nil {
+		return nil, errors.New("interact: nil agent")
+	}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = DefaultMaxSteps
+	}
+	r := &runner{opt: opt, out: &Outcome{Kind: Stopped}}
+	method := start.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	res, err := a.Navigate(ctx, method, start.URL, start.Body, "start")
+	for acted := 0; ; acted++ {
+		if err != nil {
+			return r.fail(err)
+		}
+		if d := res.Departure; d != nil {
+			r.out.Departure = d
+			r.out.Kind = departureKind(d)
+			return r.out, nil
+		}
+		p := res.Page
+		r.out.Page, r.out.Title = p, ""
+		act, reason, err := r.decide(p)
+		if err != nil {
+			return r.fail(err)
+		}
+		if act == nil {
+			r.out.Kind, r.out.Reason = Stopped, reason
+			return r.out, nil
+		}
+		if acted >= opt.MaxSteps {
+			return r.fail(r.pageError(p, KindStepLimit, fmt.Sprintf(
+				"acted on %d pages without leaving the server; the next step would have been: %s", opt.MaxSteps, act.step)))
+		}
+		r.out.Steps = append(r.out.Steps, act.step)
+		res, err = a.Navigate(ctx, act.method, act.url, act.body, act.via)
+	}
+}
+
+func departureKind(d *agent.Departure) Kind {
+	switch {
+	case strings.HasPrefix(d.Via, "redirect"):
+		return Redirected
+	case strings.EqualFold(d.Method, http.MethodPost):
+		return FormPost
+	}
+	return Navigated
+}
+
+type runner struct {
+	opt            Options
+	out            *Outcome
+	base           *url.URL // the current page's base URL (<base href>, else its URL)
+	passwordSent   bool     // the password was submitted
+	identifierSent bool     // an identifier was submitted and no password form came since
+}
+
+// action is what the person does on a page: one navigation.
+type action struct {
+	method, url, body, via string
+	step                   string // for Outcome.Steps: never the password
+}
+
+func (r *runner) fail(err error) (*Outcome, error) {
+	r.out.Kind, r.out.Departure, r.out.Reason = Stopped, nil, oneLine(err.Error())
+	return r.out, err
+}
+
+func (r *runner) pageError(p *agent.Page, kind ErrorKind, detail string) *Error {
+	return &Error{Kind: kind, URL: pageURL(p), Title: r.out.Title, Detail: detail}
+}
+
+func pageURL(p *agent.Page) string {
+	if p == nil || p.URL == nil {
+		return ""
+	}
+	u := *p.URL
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// shortURL shows a URL in Steps without its query and fragment (they may carry tokens).
+func shortURL(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// isHTML reports whether the page is HTML, by Content-Type, or by sniffing when there is none.
+func isHTML(p *agent.Page) bool {
+	ct := p.Header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(p.Body)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// decide reads the page and returns the person's action, or why there is none.
+func (r *runner) decide(p *agent.Page) (*action, string, error) {
+	r.base = p.URL
+	// Browsers honour a Refresh header like <meta http-equiv=refresh>, on any response.
+	hdr, hdrOK := parseRefresh(p.Header.Get("Refresh"))
+	if !isHTML(p) {
+		if hdrOK && hdr.hasURL {
+			if act := r.follow(hdr.url, "meta refresh", "followed Refresh header to %s"); act != nil {
+				return act, "", nil
+			}
+		}
+		if len(bytes.TrimSpace(p.Body)) == 0 {
+			return nil, fmt.Sprintf("empty response (HTTP %d), nothing to act on", p.Status), nil
+		}
+		ct := p.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "no Content-Type"
+		}
+		return nil, fmt.Sprintf("the response is not HTML (HTTP %d, %s)", p.Status, ct), nil
+	}
+	doc := parseDocument(p.Body)
+	r.out.Title = doc.title
+	if hdrOK {
+		doc.refreshes = append([]refresh{hdr}, doc.refreshes...)
+	}
+	if doc.base != "" {
+		if _, b, err := agent.Resolve(p.URL, doc.base); err == nil && !isScriptURL(b) {
+			r.base = b
+		}
+	}
+	h := r.opt.Hints
+
+	// A refresh with no delay navigates before a person can do anything.
+	for _, rf := range doc.refreshes {
+		if rf.hasURL && rf.delay <= 1 {
+			if act := r.follow(rf.url, "meta refresh", "followed meta refresh to %s"); act != nil {
+				return act, "", nil
+			}
+		}
+	}
+	if f := doc.loginForm(h.PasswordField); f != nil {
+		return r.login(p, f)
+	}
+	if f := doc.selfSubmitting(); f != nil {
+		s, err := f.submit(p.URL, r.base, nil, nil)
+		if err != nil {
+			return nil, "", r.pageError(p, KindUnreadable, "self-submitting form: "+err.Error())
+		}
+		return &action{method: s.method, url: s.url, body: s.body, via: "form",
+			step: fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))}, "", nil
+	}
+	for _, c := range doc.orphans {
+		if c.tag == "input" && c.typ == "password" {
+			return nil, "", r.pageError(p, KindUnreadable, "a password field outside any form (a script-driven login page?)")
+		}
+	}
+	if f, user := doc.identifierForm(h.UsernameField); f != nil {
+		return r.identifier(p, f, user)
+	}
+	if f := doc.consentForm(h); f != nil {
+		return r.consent(p, doc, f)
+	}
+	for _, rf := range doc.refreshes {
+		if rf.hasURL {
+			if act := r.follow(rf.url, "meta refresh", "followed meta refresh to %s"); act != nil {
+				return act, "", nil
+			}
+		}
+	}
+	if len(doc.forms) == 0 {
+		for _, js := range doc.scripts {
+			if loc, ok := scriptLocation(js); ok {
+				if act := r.follow(loc, "script", "followed script location to %s"); act != nil {
+					return act, "", nil
+				}
+			}
+		}
+		if p.Status >= 200 && p.Status < 300 && len(doc.links) == 0 && len(doc.orphans) == 0 &&
+			len(doc.scripts)+doc.scriptSrcs > 0 && doc.textLen < 64 {
+			return nil, "", r.pageError(p, KindUnreadable, fmt.Sprintf(
+				"the page has no form, almost no text (%d characters) and %d script(s): an application that needs JavaScript",
+				doc.textLen, len(doc.scripts)+doc.scriptSrcs))
+		}
+		return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d)", p.Status), nil
+	}
+	return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d; %s)", p.Status, describeForms(doc.forms)), nil
+}
+
+// follow navigates to ref (resolved against the page's base URL) with GET; nil when ref cannot be followed.
+func (r *runner) follow(ref, via, stepFormat string) *action {
+	raw, u, err := agent.Resolve(r.base, ref)
+	if err != nil || isScriptURL(u) {
+		return nil
+	}
+	return &action{method: http.MethodGet, url: raw, via: via, step: fmt.Sprintf(stepFormat, shortURL(raw))}
+}
+
+func (r *runner) login(p *agent.Page, f *form) (*action, string, error) {
+	r.out.LoginShown = true
+	if r.passwordSent {
+		return nil, "", r.pageError(p, KindLoginRejected, fmt.Sprintf(
+			"the login form came back (HTTP %d) after the password was submitted", p.Status))
+	}
+	pw := f.passwordField(r.opt.Hints.PasswordField)
+	values := map[*control]string{pw: r.opt.Password}
+	who := "password only"
+	if user, _ := f.usernameField(r.opt.Hints.UsernameField); user != nil {
+		if r.opt.Username != "" {
+			values[user] = r.opt.Username
+			who = "username " + r.opt.Username
+		} else {
+			who = fmt.Sprintf("username left as %q", user.value)
+		}
+	}
+	sub := f.loginSubmit()
+	s, err := f.submit(p.URL, r.base, sub, values)
+	if err != nil {
+		return nil, "", r.pageError(p, KindUnreadable, "login form: "+err.Error())
+	}
+	r.passwordSent, r.identifierSent = true, false
+	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+		step: fmt.Sprintf("filled login form (%s) and %s", who, clicked(sub))}, "", nil
+}
+
+func (r *runner) identifier(p *agent.Page, f *form, user *control) (*action, string, error) {
+	r.out.LoginShown = true
+	if r.identifierSent || r.passwordSent {
+		return nil, "", r.pageError(p, KindLoginRejected, fmt.Sprintf(
+			"the identifier form came back (HTTP %d) after the username was submitted", p.Status))
+	}
+	sub := f.loginSubmit()
+	s, err := f.submit(p.URL, r.base, sub, map[*control]string{user: r.opt.Username})
+	if err != nil {
+		return nil, "", r.pageError(p, KindUnreadable, "identifier form: "+err.Error())
+	}
+	r.identifierSent = true
+	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+		step: fmt.Sprintf("entered identifier (username %s) and %s", r.opt.Username, clicked(sub))}, "", nil
+}
+
+func clicked(c *control) string {
+	if c == nil {
+		return "submitted it"
+	}
+	return fmt.Sprintf("clicked %q", c.display())
+}
+
+func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string, error) {
+	r.out.ConsentShown = true
+	var allow, deny, other []*control
+	for _, c := range f.submits() {
+		switch readWithHints(c, r.opt.Hints) {
+		case approving:
+			allow = append(allow, c)
+		case denying:
+			deny = append(deny, c)
+		default:
+			other = append(other, c)
+		}
+	}
+	hinted := func(hint string) *control {
+		for _, c := range f.submits() {
+			if c.matchesHint(hint) {
+				return c
+			}
+		}
+		return nil
+	}
+	var target *control
+	if r.opt.Decision == Approve {
+		target = hinted(r.opt.Hints.Approve)
+		switch {
+		case target != nil:
+		case len(allow) > 0:
+			target = allow[0]
+		case len(deny) > 0 && len(other) == 1:
+			target = other[0] // the one control that is not the refusal
+		default:
+			return nil, fmt.Sprintf("the consent page offers no approve control (%s)", describeForms([]*form{f})), nil
+		}
+	} else {
+		target = hinted(r.opt.Hints.Deny)
+		var l *link
+		if target == nil {
+			l = doc.hintedLink(r.opt.Hints.Deny)
+		}
+		switch {
+		case target != nil || l != nil:
+		case len(deny) > 0:
+			target = deny[0]
+		default:
+			l = doc.denyLink()
+		}
+		if target == nil && l != nil {
+			if act := r.follow(l.href, "link", "consent: followed deny link "+quote(l.text)+" to %s"); act != nil {
+				return act, "", nil
+			}
+		}
+		if target == nil {
+			return nil, fmt.Sprintf("decision is deny but the consent page offers no deny control (%s)", describeForms([]*form{f})), nil
+		}
+	}
+	values := map[*control]string{}
+	note := ""
+	if v, ok := attrVal(target.attrs, "val"); ok {
+		// LemonLDAP::NG: confirm.js copies the clicked button's val attribute into the form's
+		// "confirm" input (the refusal is "-" + the key); a person's browser would run it.
+		for _, c := range f.controls {
+			if c.name == "confirm" && !c.isButton() {
+				values[c] = v
+				note = " (confirm set from the button's val, as the page's script does)"
+				break
+			}
+		}
+	}
+	s, err := f.submit(p.URL, r.base, target, values)
+	if err != nil {
+		return nil, "", r.pageError(p, KindUnreadable, "consent form: "+err.Error())
+	}
+	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// readWithHints: a hint naming the control decides; else its wording.
+func readWithHints(c *control, h Hints) verdict {
+	switch {
+	case c.matchesHint(h.Approve):
+		return approving
+	case c.matchesHint(h.Deny):
+		return denying
+	}
+	return readControl(c)
+}
+
+// describeForms summarises forms for a Reason: their buttons.
+func describeForms(forms []*form) string {
+	var parts []string
+	for _, f := range forms {
+		var names []string
+		for _, c := range f.submits() {
+			names = append(names, quote(c.display()))
+		}
+		switch {
+		case len(names) == 0:
+			parts = append(parts, fmt.Sprintf("form %d: no buttons", f.index+1))
+		default:
+			parts = append(parts, fmt.Sprintf("form %d: buttons %s", f.index+1, strings.Join(names, ", ")))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// loginForm returns the first form with a password field.
+func (d *document) loginForm(hint string) *form {
+	for _, f := range d.forms {
+		for _, c := range f.controls {
+			if c.tag == "input" && !c.disabled && (c.typ == "password" || hint != "" && c.typ != "hidden" && !c.isButton() &&
+				(strings.EqualFold(c.name, hint) || strings.EqualFold(c.id, hint))) {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// identifierForm returns a form asking only for a username (identifier-first login).
+func (d *document) identifierForm(hint string) (*form, *control) {
+	for _, f := range d.forms {
+		if c, strong := f.usernameField(hint); c != nil && strong {
+			return f, c
+		}
+	}
+	return nil, nil
+}
+
+// consentForm returns the first form with a control reading as a decision; a form with both
+// an approve and a deny control wins.
+func (d *document) consentForm(h Hints) *form {
+	var first *form
+	for _, f := range d.forms {
+		var a, n bool
+		for _, c := range f.submits() {
+			switch readWithHints(c, h) {
+			case approving:
+				a = true
+			case denying:
+				n = true
+			}
+		}
+		if a && n {
+			return f
+		}
+		if (a || n) && first == nil {
+			first = f
+		}
+	}
+	return first
+}
+
+// followable reports a link a person can follow somewhere (not "#…", not empty).
+func (l *link) followable() bool {
+	h := strings.TrimSpace(l.href)
+	return h != "" && !strings.HasPrefix(h, "#")
+}
+
+// hintedLink returns the link a profile hint names, if any.
+func (d *document) hintedLink(hint string) *link {
+	for _, l := range d.links {
+		if l.followable() && l.matchesHint(hint) {
+			return l
+		}
+	}
+	return nil
+}
+
+// denyLink returns a link reading as a refusal ("[ Cancel ]").
+func (d *document) denyLink() *link {
+	for _, l := range d.links {
+		if l.followable() && (readAs(l.text) == denying || readAs(l.id) == denying || readAs(l.title) == denying) {
+			return l
+		}
+	}
+	return nil
+}
+
+// selfSubmitting returns the form a page submits by itself: a form of hidden inputs only that an
+// inline script or <body onload> submits (at most one visible button besides), or whose only
+// buttons sit in <noscript> (what a browser without JavaScript shows instead).
+func (d *document) selfSubmitting() *form {
+	var ref string
+	index, scripted := -1, false
+	for _, js := range append([]string{d.onload}, d.scripts...) {
+		if r, i, ok := autoSubmit(js); ok {
+			scripted = true
+			if ref == "" && index < 0 {
+				ref, index = r, i
+			}
+		}
+	}
+	candidate := func(f *form) bool {
+		if !f.onlyHidden() {
+			return false
+		}
+		visible, hidden := 0, 0
+		for _, c := range f.submits() {
+			if c.inNoscript {
+				hidden++
+			} else {
+				visible++
+			}
+		}
+		if scripted {
+			return visible <= 1
+		}
+		return visible == 0 && hidden > 0
+	}
+	if scripted {
+		for _, f := range d.forms {
+			if ref != "" && (f.id == ref || f.name == ref) || ref == "" && index == f.index {
+				if candidate(f) {
+					return f
+				}
+				return nil
+			}
+		}
+	}
+	for _, f := range d.forms {
+		if candidate(f) {
+			return f
+		}
+	}
+	return nil
+}
