@@ -29,6 +29,16 @@ func Initialize(sc *godog.ScenarioContext, env *Env) {
 		return context.WithValue(ctx, worldKey{}, w), nil
 	})
 
+	for _, register := range []func(*godog.ScenarioContext){
+		registerCoreSteps, registerRedirectSteps, registerResponseSteps, registerSecuritySteps,
+	} {
+		register(sc)
+	}
+}
+
+// registerCoreSteps binds the steps of the first features: the baseline
+// request, the flow, and the core judgements.
+func registerCoreSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^an authorization request from the implicit client$`, requestFromImplicitClient)
 	sc.Given(`^an authorization request from the client that is not allowed the implicit grant$`, requestFromCodeOnlyClient)
 	sc.Given(`^an authorization request from the unregistered client "([^"]*)"$`, requestFromUnregisteredClient)
@@ -129,27 +139,16 @@ func redirectURIWithSuffix(ctx context.Context, suffix string) (context.Context,
 
 func ownerDecides(ctx context.Context, decision string) (context.Context, error) {
 	w := worldFrom(ctx)
-	cfg := w.env.AgentConfig()
-	// The URI the request names is the client's, registered or not: the
-	// browser must never contact it, and a redirect to it is what is judged.
-	if w.redirectURI != "" {
-		cfg.ClientURIs = append(cfg.ClientURIs, w.redirectURI)
-	}
-	a, err := agent.New(cfg)
-	if err != nil {
-		return ctx, w.harnessErr(err)
-	}
-	w.agent = a
-	// The scenario's browser is done after this flow; closing its
-	// connections lets the target (and the embedded server) shut down promptly.
-	defer a.CloseIdleConnections()
 	decide := interact.Approve
 	if decision == "denies" {
 		decide = interact.Deny
 	}
-	opt := w.env.InteractOptions(decide)
-	start := interact.Start{Method: "GET", URL: w.req.URL()}
-	out, err := interact.Run(ctx, a, start, opt)
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	out, err := w.runFlow(ctx, a, w.req, decide)
 	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)
@@ -157,6 +156,31 @@ func ownerDecides(ctx context.Context, decision string) (context.Context, error)
 	w.outcome = out
 	w.ending = Ending(out)
 	return attachEvidence(ctx, w), nil
+}
+
+// newAgent is a fresh browser for this scenario: its own cookie jar, and the
+// URI the request names counted as the client's, registered or not — the
+// browser must never contact it, and a redirect to it is what is judged.
+func (w *world) newAgent() (*agent.Agent, error) {
+	cfg := w.env.AgentConfig()
+	if w.redirectURI != "" {
+		cfg.ClientURIs = append(cfg.ClientURIs, w.redirectURI)
+	}
+	return agent.New(cfg)
+}
+
+// runFlow drives one authorization request through browser a, the resource
+// owner deciding d. Scenarios that need several flows (a second request in
+// the same session, many tokens) call it again with the same or a new agent.
+func (w *world) runFlow(ctx context.Context, a *agent.Agent, req *authz.Request, d interact.Decision) (*interact.Outcome, error) {
+	// The browser is done after this flow; closing its connections lets the
+	// target (and the embedded server) shut down promptly.
+	defer a.CloseIdleConnections()
+	start := interact.Start{Method: req.Method, URL: req.URL()}
+	if req.Method == "POST" {
+		start = interact.Start{Method: "POST", URL: req.Endpoint, Body: req.Encode()}
+	}
+	return interact.Run(ctx, a, start, w.env.InteractOptions(d))
 }
 
 // attachEvidence attaches the redacted transcript for Cucumber JSON.

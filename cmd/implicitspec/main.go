@@ -36,6 +36,7 @@ type options struct {
 	tags        string
 	format      string
 	strict      bool
+	bcp         bool
 	concurrency int
 	faults      string
 	listFaults  bool
@@ -53,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.tags, "tags", "", `scenarios to run, by tag: "@STATE-01", "@state,@redirect-uri" (or), "@must&&~@RT-04" (and, not)`)
 	fs.StringVar(&o.format, "format", "pretty", `godog formatters, comma separated, each "name" or "name:file": pretty, progress, junit, cucumber`)
 	fs.BoolVar(&o.strict, "strict", false, "@should scenarios that fail fail the run (otherwise they are warnings)")
+	fs.BoolVar(&o.bcp, "bcp", false, "judge the @bcp scenarios (RFC 9700, the Security BCP): their failures fail the run; otherwise they are reported as information only")
 	fs.IntVar(&o.concurrency, "concurrency", 1, "scenarios run at once")
 	fs.StringVar(&o.faults, "fault", "", "embedded server only: switch on these fault(s), comma separated, to see the harness catch them")
 	fs.BoolVar(&o.listFaults, "list-faults", false, "list the embedded server's fault switches and exit")
@@ -156,6 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		Format:      o.format,
 		Output:      stdout,
 		Strict:      o.strict,
+		BCP:         o.bcp,
 		Concurrency: o.concurrency,
 		NoColors:    o.noColors,
 	})

@@ -52,9 +52,19 @@ type FaultInfo struct {
 	Description  string   // one plain sentence: what the server then does wrong
 }
 
-// faultTable is the single source of Faults and LookupFault. It is never
-// mutated; Faults hands out deep copies.
-var faultTable = [...]FaultInfo{
+// allFaults is the single source of Faults and LookupFault: the core table
+// then each area's (one file per area, so areas grow independently). The
+// tables are never mutated; Faults hands out deep copies.
+func allFaults() []FaultInfo {
+	var all []FaultInfo
+	for _, table := range [][]FaultInfo{coreFaults, redirectFaults, responseFaults, securityFaults} {
+		all = append(all, table...)
+	}
+	return all
+}
+
+// coreFaults break the behaviours of the first features.
+var coreFaults = []FaultInfo{
 	{FaultDropStateOnSuccess, []string{"STATE-01", "STATE-03", "STATE-08"},
 		"The success response omits the state parameter the client sent."},
 	{FaultStateUnencoded, []string{"STATE-03"},
@@ -93,8 +103,9 @@ var faultTable = [...]FaultInfo{
 
 // Faults lists every fault switch in a stable order.
 func Faults() []FaultInfo {
-	out := make([]FaultInfo, len(faultTable))
-	for i, fi := range faultTable {
+	table := allFaults()
+	out := make([]FaultInfo, len(table))
+	for i, fi := range table {
 		fi.Requirements = append([]string(nil), fi.Requirements...)
 		out[i] = fi
 	}
@@ -103,7 +114,7 @@ func Faults() []FaultInfo {
 
 // LookupFault returns the fault whose name is exactly name.
 func LookupFault(name string) (Fault, bool) {
-	for _, fi := range faultTable {
+	for _, fi := range allFaults() {
 		if string(fi.Fault) == name {
 			return fi.Fault, true
 		}

@@ -26,6 +26,7 @@ type Config struct {
 	Format      string    // godog formatters, "name" or "name:file", comma separated; "" = pretty
 	Output      io.Writer // where godog writes formatters without a file; nil = io.Discard
 	Strict      bool      // @should failures fail the run
+	BCP         bool      // @bcp scenarios (RFC 9700's strict readings) are judged; otherwise they only inform
 	Concurrency int
 	NoColors    bool
 }
@@ -37,6 +38,7 @@ const (
 	Passed  Verdict = "passed"
 	Failed  Verdict = "failed"
 	Warned  Verdict = "warning" // a @should scenario failed, run not strict
+	Info    Verdict = "info" // a @bcp scenario failed, run not judging the BCP: reported, never fails the run
 	Skipped Verdict = "skipped"
 	Errored Verdict = "error" // the harness could not judge
 )
@@ -149,7 +151,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if conc < 1 {
 		conc = 1
 	}
-	col := &collector{strict: cfg.Strict}
+	col := &collector{strict: cfg.Strict, bcp: cfg.BCP}
 	ts := godog.TestSuite{
 		Name: "implicitspec",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
@@ -184,6 +186,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 type collector struct {
 	strict bool
+	bcp    bool
 	mu     sync.Mutex
 	res    []Result
 }
@@ -206,8 +209,13 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 		r.Verdict, r.Message = Skipped, err.Error()
 	case err != nil:
 		r.Verdict, r.Message = Failed, err.Error()
-		if r.Level == "should" && !c.strict {
+		switch {
+		case r.Level == "should" && !c.strict:
 			r.Verdict = Warned
+		case r.Level == "bcp" && !c.bcp:
+			// RFC 6749 allows what RFC 9700 discourages: a server that offers
+			// the implicit grant is not wrong under RFC 6749, --strict or not.
+			r.Verdict = Info
 		}
 	default:
 		r.Verdict = Passed
@@ -265,8 +273,8 @@ func (r *Report) ExitCode() int {
 // WriteSummary prints the verdict of each scenario that did not simply pass,
 // then the totals and the exit code.
 func (r *Report) WriteSummary(w io.Writer) {
-	labels := map[Verdict]string{Failed: "FAILED", Warned: "WARNING", Skipped: "SKIPPED", Errored: "CANNOT JUDGE"}
-	for _, v := range []Verdict{Failed, Errored, Warned, Skipped} {
+	labels := map[Verdict]string{Failed: "FAILED", Warned: "WARNING", Info: "INFO (BCP)", Skipped: "SKIPPED", Errored: "CANNOT JUDGE"}
+	for _, v := range []Verdict{Failed, Errored, Warned, Info, Skipped} {
 		for _, res := range r.Results {
 			if res.Verdict != v {
 				continue
@@ -275,8 +283,8 @@ func (r *Report) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "             %s\n", res.Message)
 		}
 	}
-	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d warnings, %d skipped, %d could not be judged\n",
-		len(r.Results), r.Count(Passed), r.Count(Failed), r.Count(Warned), r.Count(Skipped), r.Count(Errored))
+	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d warnings, %d BCP notes, %d skipped, %d could not be judged\n",
+		len(r.Results), r.Count(Passed), r.Count(Failed), r.Count(Warned), r.Count(Info), r.Count(Skipped), r.Count(Errored))
 	verdict := map[int]string{ExitPass: "PASS", ExitFail: "FAIL", ExitCannot: "CANNOT JUDGE"}[r.ExitCode()]
 	fmt.Fprintf(w, "verdict: %s (exit %d)\n", verdict, r.ExitCode())
 }

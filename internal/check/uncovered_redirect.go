@@ -1,0 +1,4 @@
+package check
+
+// notCoveredRedirect: rows of the redirect area without a scenario, and why.
+var notCoveredRedirect = map[string]string{}

@@ -1,0 +1,4 @@
+package refserver
+
+// redirectFaults break redirect_uri and client matching (RDR, CID).
+var redirectFaults = []FaultInfo{}
