@@ -38,7 +38,7 @@ const (
 	Passed  Verdict = "passed"
 	Failed  Verdict = "failed"
 	Warned  Verdict = "warning" // a @should scenario failed, run not strict
-	Info    Verdict = "info" // a @bcp scenario failed, run not judging the BCP: reported, never fails the run
+	Info    Verdict = "info"    // a @bcp scenario failed, run not judging the BCP: reported, never fails the run
 	Skipped Verdict = "skipped"
 	Errored Verdict = "error" // the harness could not judge
 )
