@@ -30,7 +30,7 @@ func Get(ctx context.Context, hc *http.Client, endpoint, token string) (*Answer,
 		SetAuthToken(token).
 		SetHeader("Accept", "application/json").
 		Get(endpoint)
-	if err != nil && resp == nil {
+	if err != nil {
 		return nil, fmt.Errorf("userinfo request to %s: %w", endpoint, scrub(err, token))
 	}
 	body := resp.String()

@@ -1,0 +1,36 @@
+package suite_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/implicitspec/implicitspec/internal/profile"
+	"github.com/implicitspec/implicitspec/internal/refserver"
+	"github.com/implicitspec/implicitspec/internal/suite"
+)
+
+// BenchmarkSuite measures one full run of every scenario against the
+// embedded reference server: the time a user waits for `implicitspec`.
+func BenchmarkSuite(b *testing.B) {
+	srv, err := refserver.Start(refserver.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	p, err := profile.Parse(srv.ProfileYAML(), "", os.LookupEnv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env, err := suite.NewEnv(context.Background(), p, suite.DefaultLimits())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := suite.Run(context.Background(), suite.Config{Env: env, Format: "progress", Concurrency: 2})
+		if err != nil || rep.ExitCode() != suite.ExitPass {
+			b.Fatalf("run: %v", err)
+		}
+	}
+}
