@@ -244,6 +244,9 @@ func oidcSigned(ctx context.Context) (context.Context, error) {
 		if err != nil {
 			return err
 		}
+		if err := check.IDTokenSignedForClient(w.id(), tok); err != nil {
+			return err
+		}
 		jwksURI, _ := w.env.Profile.Metadata["jwks_uri"].(string)
 		if jwksURI == "" {
 			return w.skipBecause("the discovery document names no jwks_uri, so the ID token's signature cannot be verified")

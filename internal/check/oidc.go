@@ -100,6 +100,16 @@ func NoAtHash(id string, tok *idtoken.Token) error {
 	return nil
 }
 
+// IDTokenSignedForClient: the header claims a signature a public client can
+// verify — never alg=none from the authorization endpoint, never a MAC
+// (OpenID Connect Core §2, §3.2.2.11). Judged before any key is fetched.
+func IDTokenSignedForClient(id string, tok *idtoken.Token) error {
+	if err := tok.PublicKeySigned(); err != nil {
+		return Fail(id, "%v", err)
+	}
+	return nil
+}
+
 // IDTokenSignature: the ID token is signed (never alg=none from the
 // authorization endpoint) and verifies with a key of the server's JWKS
 // (OpenID Connect Core §2, §3.2.2.11).

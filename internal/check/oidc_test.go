@@ -109,6 +109,9 @@ func TestOIDCTokenChecks(t *testing.T) {
 		{"claims: valid", IDTokenClaims("OIDC-04", bare, "https://op.example", "spa", now), ""},
 		{"claims: other client", IDTokenClaims("OIDC-04", bare, "https://op.example", "web", now), `OpenID Connect Core §2, §3.1.3.7 (OIDC-04): invalid ID token claims: aud ["spa"] does not contain the client_id "web"`},
 		{"signature: alg none", IDTokenSignature("OIDC-04", none, []byte(`{"keys":[]}`)), "not signed"},
+		{"signed for client: RS256", IDTokenSignedForClient("OIDC-04", bare), ""},
+		{"signed for client: alg none", IDTokenSignedForClient("OIDC-04", none), `OpenID Connect Core §2, §3.1.3.7 (OIDC-04): the ID token is not signed (alg="none")`},
+		{"signed for client: HS256", IDTokenSignedForClient("OIDC-04", mustToken(t, unsignedJWT("HS256", `{}`))), "shared secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

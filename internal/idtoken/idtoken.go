@@ -149,6 +149,19 @@ func parseClaims(payload []byte) (Claims, error) {
 	return c, nil
 }
 
+// PublicKeySigned reports, from the header alone, whether the token claims a
+// signature a public client can verify: not alg=none, not a MAC.
+func (t *Token) PublicKeySigned() error {
+	alg := t.Header.Alg
+	switch {
+	case alg == "" || strings.EqualFold(alg, "none"):
+		return fmt.Errorf("the ID token is not signed (alg=%q)", alg)
+	case strings.HasPrefix(alg, "HS"):
+		return fmt.Errorf("the ID token is MACed with a shared secret (alg=%s), which a public client cannot verify against the JWKS", alg)
+	}
+	return nil
+}
+
 // asymmetric are the JWS algorithms a public client can verify with the
 // server's published keys (RFC 7518 §3.1, RFC 8037).
 var asymmetric = []jose.SignatureAlgorithm{
@@ -161,13 +174,10 @@ var asymmetric = []jose.SignatureAlgorithm{
 // token MACed with a shared secret fail: the implicit client is public and
 // can only trust the server's published keys.
 func (t *Token) Verify(jwks []byte) error {
-	alg := t.Header.Alg
-	switch {
-	case alg == "" || strings.EqualFold(alg, "none"):
-		return fmt.Errorf("the ID token is not signed (alg=%q)", alg)
-	case strings.HasPrefix(alg, "HS"):
-		return fmt.Errorf("the ID token is MACed with a shared secret (alg=%s), which a public client cannot verify against the JWKS", alg)
+	if err := t.PublicKeySigned(); err != nil {
+		return err
 	}
+	alg := t.Header.Alg
 	var set jose.JSONWebKeySet
 	if err := json.Unmarshal(jwks, &set); err != nil {
 		return fmt.Errorf("the jwks_uri document is not a JSON Web Key Set: %v", err)
