@@ -178,9 +178,9 @@ func (t *Token) Verify(jwks []byte) error {
 		return err
 	}
 	alg := t.Header.Alg
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(jwks, &set); err != nil {
-		return fmt.Errorf("the jwks_uri document is not a JSON Web Key Set: %v", err)
+	set, err := readKeySet(jwks)
+	if err != nil {
+		return err
 	}
 	jws, err := jose.ParseSigned(t.Raw, asymmetric)
 	if err != nil {
@@ -205,6 +205,27 @@ func (t *Token) Verify(jwks []byte) error {
 		}
 	}
 	return fmt.Errorf("the ID token signature (alg=%s, kid %q) does not verify with any of the %d signing keys of the JWKS", alg, t.Header.Kid, len(keys))
+}
+
+// readKeySet reads a JSON Web Key Set (RFC 7517 §5), skipping keys of a type
+// go-jose cannot read (an encryption-only curve, say): RFC 7517 §5 "Implementations
+// SHOULD ignore JWKs within a JWK Set that use "kty" (key type) values that
+// are not understood by them".
+func readKeySet(doc []byte) (jose.JSONWebKeySet, error) {
+	var raw struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(doc, &raw); err != nil || raw.Keys == nil {
+		return jose.JSONWebKeySet{}, errors.New("the jwks_uri document is not a JSON Web Key Set (no \"keys\" array)")
+	}
+	var set jose.JSONWebKeySet
+	for _, k := range raw.Keys {
+		var key jose.JSONWebKey
+		if err := json.Unmarshal(k, &key); err == nil {
+			set.Keys = append(set.Keys, key)
+		}
+	}
+	return set, nil
 }
 
 // HashFor is the hash OpenID Connect Core §3.2.2.9 pairs with a JWS alg:

@@ -76,6 +76,8 @@ func TestVerify(t *testing.T) {
 		{"alg none", none, jwksOf(t, ecJWK), `not signed (alg="none")`},
 		{"HS256", sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "", claims), jwksOf(t, ecJWK), "shared secret"},
 		{"JWKS not JSON", good, []byte("<html>"), "not a JSON Web Key Set"},
+		{"JWKS without keys", good, []byte(`{"key":[]}`), "not a JSON Web Key Set"},
+		{"unknown key type skipped", good, []byte(`{"keys":[{"kty":"XYZ","kid":"k1"},` + string(jwksOf(t, ecJWK))[len(`{"keys":[`):]), ""},
 		{"encryption key only", good, jwksOf(t, jose.JSONWebKey{Key: &ec.PublicKey, KeyID: "k1", Use: "enc"}), "does not verify"},
 	}
 	for _, c := range cases {
