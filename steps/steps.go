@@ -30,7 +30,7 @@ func Initialize(sc *godog.ScenarioContext, env *Env) {
 	})
 
 	for _, register := range []func(*godog.ScenarioContext){
-		registerCoreSteps, registerRedirectSteps, registerResponseSteps, registerSecuritySteps,
+		registerCoreSteps, registerRedirectSteps, registerResponseSteps, registerSecuritySteps, registerOIDCSteps,
 	} {
 		register(sc)
 	}

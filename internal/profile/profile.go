@@ -87,6 +87,11 @@ type Profile struct {
 	// AllowedOrigins are other origins the browser may visit (a separate
 	// login app, say), as scheme://host[:port].
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// ResponseTypes, when set, are the response types the target serves to
+	// the implicit client ("token", "id_token token", "id_token"). They take
+	// the place of the discovery document's response_types_supported when
+	// the harness decides which OpenID Connect scenarios apply.
+	ResponseTypes []string `yaml:"response_types"`
 
 	// Metadata is the discovery document, when Discover fetched one.
 	Metadata map[string]any `yaml:"-"`
@@ -208,6 +213,9 @@ func (p *Profile) Redacted() *Profile {
 	c.ResourceOwner.Password = redact(p.ResourceOwner.Password)
 	if p.AllowedOrigins != nil {
 		c.AllowedOrigins = append([]string(nil), p.AllowedOrigins...)
+	}
+	if p.ResponseTypes != nil {
+		c.ResponseTypes = append([]string(nil), p.ResponseTypes...)
 	}
 	if p.Metadata != nil {
 		c.Metadata = make(map[string]any, len(p.Metadata))

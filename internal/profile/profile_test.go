@@ -130,7 +130,7 @@ func TestParseErrors(t *testing.T) {
 		{"syntax error", "name: [unclosed\n", "profile: line 1: did not find expected ',' or ']'"},
 		{"top level not a mapping", "- a\n- b\n", "profile: expected a mapping, got a list (line 1)"},
 		{"unknown top-level key", minimal + "metadata: {}\n",
-			"profile: metadata: unknown key (known: name, issuer, discovery_url, authorization_endpoint, userinfo_endpoint, clients, resource_owner, interaction, tls, allowed_origins) (line 10)"},
+			"profile: metadata: unknown key (known: name, issuer, discovery_url, authorization_endpoint, userinfo_endpoint, clients, resource_owner, interaction, tls, allowed_origins, response_types) (line 10)"},
 		{"unknown nested key", minimalWith("    client_id: spa", "    client_id: spa\n    secret: x"),
 			"profile: clients.implicit.secret: unknown key (known: client_id, redirect_uris, scope) (line 6)"},
 		{"unknown client role", minimalWith("  implicit:", "  hybrid:\n    client_id: x\n  implicit:"),

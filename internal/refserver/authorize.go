@@ -16,6 +16,7 @@ import (
 const (
 	modeFragment = "fragment"
 	modeFormPost = "form_post"
+	modeQuery    = "query" // only under FaultOIDCResponseModeQuery
 )
 
 const maxFormBytes = 64 << 10
@@ -167,9 +168,14 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 				"The request has no redirect_uri and the client has several registered. You have not been redirected.")
 			return
 		}
+		if s.oidcRedirectURIRequired(p) {
+			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+				"An OpenID Connect request must name its redirect_uri. You have not been redirected.")
+			return
+		}
 		redirectURI = cl.redirectURIs[0]
 	default:
-		if !s.redirectURIRegistered(cl, redirectURI) {
+		if !s.redirectURIRegistered(cl, redirectURI) && !s.oidcAcceptsHTTPTwin(p, cl, redirectURI) {
 			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 				"The redirect URI in the request is not registered for this client. You have not been redirected.")
 			return
@@ -205,7 +211,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	case "query":
 		// Multiple Response Type Encoding Practices §2.1, §5: an access
 		// token must never be returned in the query (catalogue FRAG-07).
-		s.respondError(w, t, authzError{"invalid_request", "response_mode=query is not allowed with response_type=token."})
+		if s.oidcQueryModeHonoured(p) {
+			t.mode = modeQuery
+			break
+		}
+		s.respondError(w, t, authzError{"invalid_request", "response_mode=query is not allowed for response types that return tokens."})
 		return
 	default:
 		s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
@@ -214,12 +224,14 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	// RFC 6749 §4.2.2.1 unsupported_response_type: "The authorization server
 	// does not support obtaining an access token using this method."
-	switch rt, n, _ := p.single("response_type"); {
+	rt, n, _ := p.single("response_type")
+	oidc, supported := parseResponseType(rt)
+	switch {
 	case n == 0:
 		s.respondError(w, t, authzError{"unsupported_response_type", "The response_type parameter is missing."})
 		return
-	case rt != "token":
-		s.respondError(w, t, authzError{"unsupported_response_type", "Only response_type=token is supported."})
+	case !supported:
+		s.respondError(w, t, authzError{"unsupported_response_type", "The supported response types are token, id_token token and id_token."})
 		return
 	}
 
@@ -248,6 +260,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// OpenID Connect Core §3.1.2.1, §3.2.2.1: openid scope and nonce.
+	if e := s.checkOIDCRequest(p, &oidc, scopes); e != nil {
+		s.respondError(w, t, *e)
+		return
+	}
+
 	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
 	if s.faults.on(FaultRequireState) && !t.hasState {
 		s.respondError(w, t, authzError{"invalid_request", "The state parameter is required."})
@@ -261,6 +279,9 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		for _, v := range values {
 			switch v {
 			case "none":
+				if s.oidcPromptNoneIgnored(oidc) {
+					continue
+				}
 				if len(values) > 1 {
 					s.respondError(w, t, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
 					return
@@ -293,6 +314,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		state:       t.state,
 		hasState:    t.hasState,
 		forceLogin:  forceLogin,
+		oidc:        oidc,
 		expires:     time.Now().Add(pendingLifetime),
 	}
 	s.putPending(pr)
@@ -391,6 +413,10 @@ func (s *Server) respondError(w http.ResponseWriter, t responseTarget, e authzEr
 // respondSuccess issues an access token for a consented request (RFC 6749
 // §4.2.2) and delivers it.
 func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, granted []string, user string) {
+	if pr.oidc.idToken {
+		s.respondOIDCSuccess(w, pr, granted, user)
+		return
+	}
 	token := mustRandomToken(32)
 	s.storeToken(token, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
 
@@ -454,6 +480,8 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, s
 	// RFC 6749 §4.2.2: the response parameters are added "to the fragment
 	// component of the redirection URI".
 	case success && s.faults.on(FaultResponseInQuery):
+		location = appendQuery(target, encoded)
+	case t.mode == modeQuery:
 		location = appendQuery(target, encoded)
 	default:
 		if success && s.faults.on(FaultRedirectURIRewritten) {

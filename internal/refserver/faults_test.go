@@ -13,8 +13,8 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if len(all) != 17 {
-		t.Errorf("%d faults, want 17", len(all))
+	if len(all) != 17+len(oidcFaults) {
+		t.Errorf("%d faults, want %d", len(all), 17+len(oidcFaults))
 	}
 	for _, fi := range all {
 		if seen[fi.Fault] {
@@ -184,6 +184,13 @@ func TestFaults(t *testing.T) {
 		FaultImpreciseClientError: {probe: func(t *testing.T, srv *Server) {
 			wantErrorRedirect(t, newBrowser(t, srv).authorize(query("response_type", "token", "client_id", "backend", "state", "xyz")), "invalid_request", "xyz")
 		}},
+	}
+
+	for f, p := range oidcFaultProbes() {
+		cases[f] = struct {
+			probe         probe
+			breaksSuccess bool
+		}{probe: p}
 	}
 
 	for _, fi := range Faults() {

@@ -17,6 +17,10 @@ type metadata struct {
 	ResponseModesSupported []string `json:"response_modes_supported"`
 	GrantTypesSupported    []string `json:"grant_types_supported"`
 	ScopesSupported        []string `json:"scopes_supported"`
+	// OpenID Connect Discovery 1.0 §3 (oidc.go).
+	JWKSURI                          string   `json:"jwks_uri"`
+	SubjectTypesSupported            []string `json:"subject_types_supported"`
+	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -29,10 +33,14 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		Issuer:                 s.issuer,
 		AuthorizationEndpoint:  s.issuer + "/authorize",
 		UserinfoEndpoint:       s.issuer + "/userinfo",
-		ResponseTypesSupported: []string{"token"},
+		ResponseTypesSupported: []string{"token", "id_token token", "id_token"},
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
+
+		JWKSURI:                          s.issuer + "/jwks",
+		SubjectTypesSupported:            []string{"public"},
+		IDTokenSigningAlgValuesSupported: []string{idTokenAlg},
 	})
 }
 

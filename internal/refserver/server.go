@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
@@ -31,6 +32,8 @@ type Server struct {
 	password string
 	csrfKey  []byte
 	clients  map[string]client
+	idKey    *ecdsa.PrivateKey // signs ID tokens (oidc.go)
+	idKid    string
 
 	httpSrv   *http.Server
 	serveDone chan struct{}
@@ -89,6 +92,10 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	idKey, idKid, err := newIDTokenKey()
+	if err != nil {
+		return nil, err
+	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -103,6 +110,8 @@ func Start(opts Options) (*Server, error) {
 		password:  password,
 		csrfKey:   csrfKey,
 		clients:   registeredClients(),
+		idKey:     idKey,
+		idKid:     idKid,
 		serveDone: make(chan struct{}),
 		pending:   map[string]*pendingRequest{},
 		sessions:  map[string]session{},
@@ -160,6 +169,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/login", s.handleLogin)
 	mux.HandleFunc("/consent", s.handleConsent)
 	mux.HandleFunc("/userinfo", s.handleUserinfo)
+	mux.HandleFunc("/jwks", s.handleJWKS)
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
 	mux.HandleFunc("/", s.handleNotFound)

@@ -54,6 +54,7 @@ type pendingRequest struct {
 	state       string
 	hasState    bool
 	forceLogin  bool // prompt=login
+	oidc        oidcRequest
 	expires     time.Time
 }
 

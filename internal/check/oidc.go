@@ -1,0 +1,208 @@
+package check
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/implicitspec/implicitspec/internal/fragment"
+	"github.com/implicitspec/implicitspec/internal/idtoken"
+)
+
+// The OpenID Connect implicit judgements (catalogue rows OIDC-01 … OIDC-09).
+
+// IDToken: the flow ends at the client with a successful response carrying
+// one ID token (OpenID Connect Core §3.2.2.5), which it decodes. The
+// signature is not verified here (IDTokenSignature does).
+func IDToken(id string, e *Ending) (*idtoken.Token, error) {
+	if err := leftForClient(id, e); err != nil {
+		return nil, err
+	}
+	raw, ok := e.Response().Get("id_token")
+	switch {
+	case !ok:
+		if w := e.carriers("id_token"); len(w) > 0 {
+			return nil, Fail(id, "id_token is in the %s, not the fragment (%s)", strings.Join(w, " and "), e.Describe())
+		}
+		return nil, Fail(id, "no id_token in the response (got %s)", names(e.Response()))
+	case raw == "":
+		return nil, Fail(id, "id_token is empty")
+	case e.Response().Count("id_token") > 1:
+		return nil, Fail(id, "id_token returned %d times", e.Response().Count("id_token"))
+	}
+	tok, err := idtoken.Parse(raw)
+	if err != nil {
+		return nil, Fail(id, "%v", err)
+	}
+	return tok, nil
+}
+
+// NoIDToken: no ID token is issued, anywhere.
+func NoIDToken(id string, e *Ending) error {
+	if !e.Left {
+		return nil
+	}
+	if w := e.carriers("id_token"); len(w) > 0 {
+		return Fail(id, "an id_token was issued in the %s (%s)", strings.Join(w, " and "), e.Describe())
+	}
+	return nil
+}
+
+// Nonce: the ID token's nonce claim is the value the request sent (OpenID
+// Connect Core §3.2.2.11).
+func Nonce(id string, tok *idtoken.Token, sent string) error {
+	switch n := tok.Claims.Nonce; {
+	case n == nil:
+		return Fail(id, "the ID token has no nonce claim: sent %q", sent)
+	case *n != sent:
+		return Fail(id, "the ID token's nonce is not the one sent: sent %q, got %q", sent, *n)
+	}
+	return nil
+}
+
+// AtHash: an ID token issued with an access token carries at_hash, the
+// base64url left half of the hash of the access token under the hash of
+// the token's alg (OpenID Connect Core §3.2.2.9–10). The access token
+// itself is never quoted.
+func AtHash(id string, tok *idtoken.Token, accessToken string) error {
+	if accessToken == "" {
+		return Fail(id, "no access token came with the ID token, so at_hash cannot be judged")
+	}
+	if tok.Claims.AtHash == nil {
+		return Fail(id, "the ID token issued with an access token has no at_hash claim")
+	}
+	want, err := idtoken.AtHash(tok.Header.Alg, accessToken)
+	if err != nil {
+		return Fail(id, "at_hash cannot be checked: %v", err)
+	}
+	if got := *tok.Claims.AtHash; got != want {
+		return Fail(id, "at_hash does not match the access token: expected %q (left half of the %s hash for alg=%s), got %q",
+			want, hashName(tok.Header.Alg), tok.Header.Alg, got)
+	}
+	return nil
+}
+
+func hashName(alg string) string {
+	h, ok := idtoken.HashFor(alg)
+	if !ok {
+		return "unknown"
+	}
+	return h.String()
+}
+
+// NoAtHash: an ID token issued without an access token carries no at_hash
+// (OpenID Connect Core §3.2.2.10: "it MAY NOT be used when no Access Token
+// is issued").
+func NoAtHash(id string, tok *idtoken.Token) error {
+	if tok.Claims.AtHash != nil {
+		return Fail(id, "the ID token issued without an access token carries at_hash=%q", *tok.Claims.AtHash)
+	}
+	return nil
+}
+
+// IDTokenSignedForClient: the header claims a signature a public client can
+// verify — never alg=none from the authorization endpoint, never a MAC
+// (OpenID Connect Core §2, §3.2.2.11). Judged before any key is fetched.
+func IDTokenSignedForClient(id string, tok *idtoken.Token) error {
+	if err := tok.PublicKeySigned(); err != nil {
+		return Fail(id, "%v", err)
+	}
+	return nil
+}
+
+// IDTokenSignature: the ID token is signed (never alg=none from the
+// authorization endpoint) and verifies with a key of the server's JWKS
+// (OpenID Connect Core §2, §3.2.2.11).
+func IDTokenSignature(id string, tok *idtoken.Token, jwks []byte) error {
+	if err := tok.Verify(jwks); err != nil {
+		return Fail(id, "%v", err)
+	}
+	return nil
+}
+
+// IDTokenClaims: iss, sub, aud, azp, exp and iat of an ID token just received
+// are valid (OpenID Connect Core §2, §3.1.3.7).
+func IDTokenClaims(id string, tok *idtoken.Token, issuer, clientID string, now time.Time) error {
+	if p := idtoken.ClaimProblems(tok.Claims, issuer, clientID, now); len(p) > 0 {
+		return Fail(id, "invalid ID token claims: %s", strings.Join(p, "; "))
+	}
+	return nil
+}
+
+// IDTokenOnly: a response for response_type=id_token carries no
+// access_token and no code (Multiple Response Type Encoding Practices §3).
+func IDTokenOnly(id string, e *Ending) error {
+	if !e.Left {
+		return Fail(id, "expected a response sent to the client, but the flow %s", e.Describe())
+	}
+	for _, name := range []string{"access_token", "code"} {
+		if w := e.carriers(name); len(w) > 0 {
+			return Fail(id, "response_type=id_token was answered with %s in the %s", name, strings.Join(w, " and "))
+		}
+	}
+	return nil
+}
+
+// OIDCNothingInQuery: no access_token, id_token or code is put in the query of
+// the redirect URI, whatever response_mode asked for (Multiple Response Type
+// Encoding Practices §5: for response types that return tokens "the query
+// encoding MUST NOT be used"). An error, or success in the fragment, passes.
+func OIDCNothingInQuery(id string, e *Ending) error {
+	if !e.Left {
+		return nil
+	}
+	var found []string
+	for _, name := range tokenParams {
+		if e.Query.Count(name) > 0 {
+			found = append(found, name)
+		}
+	}
+	if len(found) > 0 {
+		return Fail(id, "%s put in the query of the redirect URI (%s)", strings.Join(found, " and "), e.Describe())
+	}
+	return nil
+}
+
+// PromptNoneError: a prompt=none request without a session is answered with
+// one of the codes, in the fragment of the redirect URI, with the state
+// exactly (OpenID Connect Core §3.1.2.1, §3.1.2.6). A login page shown, or a
+// token, fails. loginShown is whether the browser was shown a login page.
+func PromptNoneError(id string, e *Ending, codes []string, sentState string, loginShown bool) error {
+	if loginShown {
+		return Fail(id, "prompt=none: the server showed a login page (%s)", e.Describe())
+	}
+	if !e.Left {
+		return Fail(id, "prompt=none: expected an error sent to the client, but the flow %s", e.Describe())
+	}
+	for _, name := range tokenParams {
+		if w := e.carriers(name); len(w) > 0 {
+			return Fail(id, "prompt=none without a session was answered with %s in the %s", name, strings.Join(w, " and "))
+		}
+	}
+	where, ps := "fragment", e.Fragment
+	if e.Method == "POST" {
+		where, ps = "form body", e.Form
+	}
+	got, ok := ps.Get("error")
+	if !ok {
+		if q, inQuery := e.Query.Get("error"); inQuery {
+			return Fail(id, "error=%s is in the query, not the fragment", q)
+		}
+		return Fail(id, "expected an error in the %s, got %s (%s)", where, names(ps), e.Describe())
+	}
+	if !slices.Contains(codes, got) {
+		return Fail(id, "expected error %s, got error=%s", strings.Join(codes, " or "), got)
+	}
+	return oidcStateIn(id, ps, sentState)
+}
+
+func oidcStateIn(id string, ps fragment.Params, sent string) error {
+	got, ok := ps.Get("state")
+	switch {
+	case !ok:
+		return Fail(id, "state not echoed on the error response: sent %d characters, got no state parameter", len(sent))
+	case got != sent:
+		return Fail(id, "state not echoed on the error response: sent %q, got %q", sent, got)
+	}
+	return nil
+}

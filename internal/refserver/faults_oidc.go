@@ -1,0 +1,76 @@
+package refserver
+
+// The OpenID Connect implicit faults (catalogue rows OIDC-01 … OIDC-09). Each
+// one changes only requests whose response_type includes id_token, so that it
+// breaks its own rows and leaves the plain OAuth flow alone.
+const (
+	// FaultOIDCNonceNotRequired: a request for an ID token without nonce is served.
+	FaultOIDCNonceNotRequired Fault = "oidc-nonce-not-required"
+	// FaultOIDCNonceNotEchoed: the ID token carries no nonce claim.
+	FaultOIDCNonceNotEchoed Fault = "oidc-nonce-not-echoed"
+	// FaultOIDCAtHashMissing: the ID token issued with an access token has no at_hash.
+	FaultOIDCAtHashMissing Fault = "oidc-at-hash-missing"
+	// FaultOIDCAtHashWrongHash: at_hash is computed with SHA-512 instead of the alg's SHA-256.
+	FaultOIDCAtHashWrongHash Fault = "oidc-at-hash-wrong-hash"
+	// FaultOIDCAtHashWithoutAccessToken: an ID token issued alone carries an at_hash.
+	FaultOIDCAtHashWithoutAccessToken Fault = "oidc-at-hash-without-access-token"
+	// FaultOIDCUnsignedIDToken: the ID token is sent with alg=none and no signature.
+	FaultOIDCUnsignedIDToken Fault = "oidc-id-token-unsigned"
+	// FaultOIDCBadSignature: the ID token's signature does not verify.
+	FaultOIDCBadSignature Fault = "oidc-id-token-bad-signature"
+	// FaultOIDCWrongIssuer: the ID token's iss is not the issuer.
+	FaultOIDCWrongIssuer Fault = "oidc-id-token-wrong-issuer"
+	// FaultOIDCWrongAudience: the ID token's aud is another client.
+	FaultOIDCWrongAudience Fault = "oidc-id-token-wrong-audience"
+	// FaultOIDCExpired: the ID token's exp is an hour in the past.
+	FaultOIDCExpired Fault = "oidc-id-token-expired"
+	// FaultOIDCAccessTokenForIDToken: response_type=id_token also returns an access token.
+	FaultOIDCAccessTokenForIDToken Fault = "oidc-access-token-for-id-token"
+	// FaultOIDCRedirectURIOptional: an OpenID Connect request without redirect_uri is served.
+	FaultOIDCRedirectURIOptional Fault = "oidc-redirect-uri-optional"
+	// FaultOIDCHTTPRedirectURI: the http:// twin of a registered https redirect URI is accepted.
+	FaultOIDCHTTPRedirectURI Fault = "oidc-http-redirect-uri-accepted"
+	// FaultOIDCWithoutOpenIDScope: an ID token is issued to a request without the openid scope.
+	FaultOIDCWithoutOpenIDScope Fault = "oidc-id-token-without-openid-scope"
+	// FaultOIDCResponseModeQuery: response_mode=query is honoured for ID token responses.
+	FaultOIDCResponseModeQuery Fault = "oidc-response-mode-query-honoured"
+	// FaultOIDCPromptNoneShowsLogin: prompt=none without a session shows the login page.
+	FaultOIDCPromptNoneShowsLogin Fault = "oidc-prompt-none-shows-login"
+)
+
+// oidcFaults break the OpenID Connect implicit behaviours (OIDC).
+var oidcFaults = []FaultInfo{
+	{FaultOIDCNonceNotRequired, []string{"OIDC-01"},
+		"A request for an ID token that carries no nonce is served with tokens instead of refused with invalid_request."},
+	{FaultOIDCNonceNotEchoed, []string{"OIDC-02"},
+		"The ID token carries no nonce claim, although the request sent one."},
+	{FaultOIDCAtHashMissing, []string{"OIDC-03"},
+		"The ID token issued together with an access token has no at_hash claim."},
+	{FaultOIDCAtHashWrongHash, []string{"OIDC-03"},
+		"The at_hash is the left half of the access token's SHA-512 hash instead of the SHA-256 hash the ES256 signature calls for."},
+	{FaultOIDCAtHashWithoutAccessToken, []string{"OIDC-03"},
+		"An ID token issued without an access token carries an at_hash anyway."},
+	// With alg=none no hash is defined, so at_hash (OIDC-03) cannot be right either.
+	{FaultOIDCUnsignedIDToken, []string{"OIDC-04", "OIDC-03"},
+		"The ID token is an unsecured JWS: alg=none and an empty signature."},
+	{FaultOIDCBadSignature, []string{"OIDC-04"},
+		"The ID token's signature is corrupted, so it does not verify with the published key."},
+	{FaultOIDCWrongIssuer, []string{"OIDC-04"},
+		"The ID token's iss claim is not the server's issuer identifier."},
+	{FaultOIDCWrongAudience, []string{"OIDC-04"},
+		"The ID token's aud claim names another client instead of the requesting one."},
+	{FaultOIDCExpired, []string{"OIDC-04"},
+		"The ID token's exp claim lies an hour in the past when it is issued."},
+	{FaultOIDCAccessTokenForIDToken, []string{"OIDC-05"},
+		"A request for response_type=id_token is answered with an access token as well."},
+	{FaultOIDCRedirectURIOptional, []string{"OIDC-06"},
+		"An OpenID Connect request without redirect_uri is served at the registered URI instead of refused."},
+	{FaultOIDCHTTPRedirectURI, []string{"OIDC-06"},
+		"An OpenID Connect request naming the http:// form of a registered https redirect URI is accepted and redirected to."},
+	{FaultOIDCWithoutOpenIDScope, []string{"OIDC-07"},
+		"A request for an ID token without the openid scope is served with an ID token instead of refused."},
+	{FaultOIDCResponseModeQuery, []string{"OIDC-08"},
+		"response_mode=query is honoured for ID token responses, putting the tokens in the query of the redirect URI."},
+	{FaultOIDCPromptNoneShowsLogin, []string{"OIDC-09"},
+		"A request with prompt=none and no session is shown the login page instead of answered with login_required."},
+}

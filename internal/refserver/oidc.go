@@ -1,0 +1,279 @@
+package refserver
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/asn1"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// OpenID Connect Core 1.0 implicit flow (§3.2): response_type "id_token token"
+// and "id_token" for the registered clients, ID tokens signed with ES256 under
+// a key made at start and published at /jwks.
+
+const (
+	idTokenAlg      = "ES256"
+	idTokenLifetime = 10 * time.Minute
+	scopeOpenID     = "openid"
+)
+
+// oidcRequest is what the response_type asks for, and the nonce an ID token
+// must carry.
+type oidcRequest struct {
+	accessToken bool // response_type includes token
+	idToken     bool // response_type includes id_token (an OpenID Connect request)
+	nonce       string
+}
+
+// parseResponseType reads response_type as a set of space-delimited values
+// (RFC 6749 §3.1.1: "The order of values does not matter"; Multiple Response
+// Type Encoding Practices §3). ok is false for a value or combination the
+// server does not support.
+func parseResponseType(rt string) (oidcRequest, bool) {
+	var o oidcRequest
+	for _, v := range strings.Split(rt, " ") {
+		switch {
+		case v == "token" && !o.accessToken:
+			o.accessToken = true
+		case v == "id_token" && !o.idToken:
+			o.idToken = true
+		default:
+			return oidcRequest{}, false
+		}
+	}
+	return o, true
+}
+
+// isOIDCRequest reports whether the request asks for an ID token.
+func isOIDCRequest(p requestParams) bool {
+	rt, n, bad := p.single("response_type")
+	if n != 1 || bad {
+		return false
+	}
+	o, ok := parseResponseType(rt)
+	return ok && o.idToken
+}
+
+// oidcRedirectURIRequired: OpenID Connect Core §3.1.2.1 redirect_uri:
+// "REQUIRED. Redirection URI to which the response will be sent." (unlike
+// RFC 6749 §3.1.2.3, which lets a client with one registered URI omit it).
+func (s *Server) oidcRedirectURIRequired(p requestParams) bool {
+	return isOIDCRequest(p) && !s.faults.on(FaultOIDCRedirectURIOptional)
+}
+
+// oidcAcceptsHTTPTwin is the fault FaultOIDCHTTPRedirectURI: OpenID Connect
+// Core §3.2.2.1: "When using this flow, the Redirection URI MUST NOT use the
+// http scheme unless the Client is a native application". The conformant
+// server compares exactly and never accepts the http:// form.
+func (s *Server) oidcAcceptsHTTPTwin(p requestParams, cl client, uri string) bool {
+	if !s.faults.on(FaultOIDCHTTPRedirectURI) || !isOIDCRequest(p) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(uri, "http://")
+	return ok && slices.Contains(cl.redirectURIs, "https://"+rest)
+}
+
+// oidcQueryModeHonoured is the fault FaultOIDCResponseModeQuery: Multiple
+// Response Type Encoding Practices §5: "the default Response Mode for this
+// Response Type is the fragment encoding and the query encoding MUST NOT be
+// used" for response types that return tokens.
+func (s *Server) oidcQueryModeHonoured(p requestParams) bool {
+	return s.faults.on(FaultOIDCResponseModeQuery) && isOIDCRequest(p)
+}
+
+// checkOIDCRequest validates what an OpenID Connect request adds; it fills
+// o.nonce. A nil result means the request may proceed.
+func (s *Server) checkOIDCRequest(p requestParams, o *oidcRequest, scopes []string) *authzError {
+	if !o.idToken {
+		return nil
+	}
+	// OpenID Connect Core §3.1.2.1 scope: "OpenID Connect requests MUST
+	// contain the openid scope value. If the openid scope value is not
+	// present, the behavior is entirely unspecified" — there is no ID token
+	// without it (§3.1.2.2).
+	if !slices.Contains(scopes, scopeOpenID) && !s.faults.on(FaultOIDCWithoutOpenIDScope) {
+		return &authzError{"invalid_scope", "An ID token is only issued to requests with the openid scope."}
+	}
+	// OpenID Connect Core §3.2.2.1 nonce: "REQUIRED" for the implicit flow.
+	nonce, n, _ := p.single("nonce")
+	if n == 0 && !s.faults.on(FaultOIDCNonceNotRequired) {
+		return &authzError{"invalid_request", "The nonce parameter is required when an ID token is requested."}
+	}
+	o.nonce = nonce
+	return nil
+}
+
+// oidcPromptNoneIgnored is the fault FaultOIDCPromptNoneShowsLogin: OpenID
+// Connect Core §3.1.2.1 prompt=none: "The Authorization Server MUST NOT
+// display any authentication or consent user interface pages."
+func (s *Server) oidcPromptNoneIgnored(o oidcRequest) bool {
+	return o.idToken && s.faults.on(FaultOIDCPromptNoneShowsLogin)
+}
+
+// respondOIDCSuccess answers a consented OpenID Connect implicit request
+// (OpenID Connect Core §3.2.2.5): an access token when response_type has
+// token, and the ID token.
+func (s *Server) respondOIDCSuccess(w http.ResponseWriter, pr pendingRequest, granted []string, user string) {
+	var params []kv
+	accessToken := ""
+	// Multiple Response Type Encoding Practices §3: with response_type
+	// id_token alone no access token is returned.
+	if pr.oidc.accessToken || s.faults.on(FaultOIDCAccessTokenForIDToken) {
+		accessToken = mustRandomToken(32)
+		s.storeToken(accessToken, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
+		params = append(params,
+			kv{name: "access_token", value: accessToken},
+			kv{name: "token_type", value: "Bearer"},
+			kv{name: "expires_in", value: "3600"},
+			kv{name: "scope", value: strings.Join(granted, " ")},
+		)
+	}
+	idt, err := s.idToken(pr, user, accessToken)
+	if err != nil {
+		s.respondError(w, responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState},
+			authzError{"server_error", "The ID token could not be signed."})
+		return
+	}
+	params = append(params, kv{name: "id_token", value: idt})
+	if pr.hasState {
+		params = append(params, kv{name: "state", value: pr.state})
+	}
+	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
+	// success=false: deliver's success-only faults model bugs of the plain
+	// token response (the FRAG and RDR rows of request B); OpenID Connect
+	// responses are judged by their own rows and faults.
+	s.deliver(w, t, params, false, accessToken)
+}
+
+// idToken builds and signs the ID token (OpenID Connect Core §2, §3.2.2.10).
+// accessToken is "" when none is issued with it.
+func (s *Server) idToken(pr pendingRequest, user, accessToken string) (string, error) {
+	now := time.Now()
+	claims := map[string]any{
+		"iss": s.issuer,
+		"sub": user,
+		"aud": pr.clientID,
+		"exp": now.Add(idTokenLifetime).Unix(),
+		"iat": now.Unix(),
+	}
+	// OpenID Connect Core §3.1.3.7 (2): iss is the issuer identifier.
+	if s.faults.on(FaultOIDCWrongIssuer) {
+		claims["iss"] = s.issuer + "/another-issuer"
+	}
+	// §3.1.3.7 (3): aud contains the client_id of the client.
+	if s.faults.on(FaultOIDCWrongAudience) {
+		claims["aud"] = "another-client"
+	}
+	// §3.1.3.7 (9): the current time is before exp.
+	if s.faults.on(FaultOIDCExpired) {
+		claims["exp"] = now.Add(-time.Hour).Unix()
+	}
+	// §3.2.2.11: "The value of the nonce Claim MUST be checked to verify that
+	// it is the same value as the one that was sent in the Authentication
+	// Request."
+	if pr.oidc.nonce != "" && !s.faults.on(FaultOIDCNonceNotEchoed) {
+		claims["nonce"] = pr.oidc.nonce
+	}
+	// §3.2.2.10 at_hash: "If the ID Token is issued from the Authorization
+	// Endpoint with an access_token value, which is the case for the
+	// response_type value id_token token, this is REQUIRED; it MAY NOT be
+	// used when no Access Token is issued". §3.2.2.9: the left-most half of
+	// the hash of the access token with the alg's hash (SHA-256 for ES256).
+	switch {
+	case pr.oidc.accessToken && s.faults.on(FaultOIDCAtHashMissing):
+	case pr.oidc.accessToken && s.faults.on(FaultOIDCAtHashWrongHash):
+		sum := sha512.Sum512([]byte(accessToken))
+		claims["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+	case pr.oidc.accessToken:
+		sum := sha256.Sum256([]byte(accessToken))
+		claims["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+	case s.faults.on(FaultOIDCAtHashWithoutAccessToken):
+		sum := sha256.Sum256([]byte(mustRandomToken(32)))
+		claims["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	// §2: "ID Tokens MUST be signed using JWS"; §3.1.3.7 and §3.2.2.11 let
+	// alg=none only for the code flow's token endpoint.
+	if s.faults.on(FaultOIDCUnsignedIDToken) {
+		return b64json(map[string]string{"alg": "none", "typ": "JWT"}) + "." + b64(payload) + ".", nil
+	}
+	input := b64json(map[string]string{"alg": idTokenAlg, "kid": s.idKid, "typ": "JWT"}) + "." + b64(payload)
+	sig, err := signES256(s.idKey, input)
+	if err != nil {
+		return "", err
+	}
+	if s.faults.on(FaultOIDCBadSignature) {
+		sig[len(sig)/2] ^= 0x01
+	}
+	return input + "." + b64(sig), nil
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func b64json(v any) string {
+	b, _ := json.Marshal(v) // maps of strings always marshal
+	return b64(b)
+}
+
+// signES256 is the JWS ES256 signature (RFC 7518 §3.4): ECDSA P-256 over
+// SHA-256, R and S as 32-byte big-endian integers, concatenated.
+func signES256(key *ecdsa.PrivateKey, input string) ([]byte, error) {
+	digest := sha256.Sum256([]byte(input))
+	der, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+	if err != nil {
+		return nil, fmt.Errorf("refserver: sign ID token: %w", err)
+	}
+	var rs struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(der, &rs); err != nil {
+		return nil, fmt.Errorf("refserver: sign ID token: %w", err)
+	}
+	sig := make([]byte, 64)
+	rs.R.FillBytes(sig[:32])
+	rs.S.FillBytes(sig[32:])
+	return sig, nil
+}
+
+// newIDTokenKey makes the ID token signing key and its key ID.
+func newIDTokenKey() (*ecdsa.PrivateKey, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, "", fmt.Errorf("refserver: ID token key: %w", err)
+	}
+	kid, err := randomToken(9)
+	if err != nil {
+		return nil, "", err
+	}
+	return key, kid, nil
+}
+
+// handleJWKS publishes the ID token signing key (OpenID Connect Discovery
+// §3 jwks_uri; RFC 7517 §5, RFC 7518 §6.2.1).
+func (s *Server) handleJWKS(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
+		return
+	}
+	point, err := s.idKey.PublicKey.Bytes() // 0x04 || X || Y
+	if err != nil || len(point) != 65 {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
+		"kty": "EC", "crv": "P-256", "use": "sig", "alg": idTokenAlg, "kid": s.idKid,
+		"x": b64(point[1:33]), "y": b64(point[33:]),
+	}}})
+}
