@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/implicitspec/implicitspec/internal/profile"
@@ -112,9 +113,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		return cannot(err)
 	}
 	if o.listFaults {
+		tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "FAULT\tBREAKS\tWHAT THE SERVER THEN DOES WRONG")
 		for _, f := range refserver.Faults() {
-			fmt.Fprintf(stdout, "%-28s %-40s %s\n", f.Fault, strings.Join(f.Requirements, ","), f.Description)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Fault, strings.Join(f.Requirements, ","), f.Description)
 		}
+		tw.Flush()
 		return suite.ExitPass
 	}
 
