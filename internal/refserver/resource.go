@@ -25,11 +25,22 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
 		return
 	}
+	// RFC 8414 §2 response_types_supported lists what the server serves;
+	// RFC 6749 §3.1: the endpoint URI "MUST NOT include a fragment component".
+	endpoint, responseTypes := s.issuer+"/authorize", []string{"token"}
+	switch {
+	case s.faults.on(FaultEndpointWithFragment):
+		endpoint += "#authorize"
+	case s.faults.on(FaultMetadataOmitsToken):
+		responseTypes = []string{"code"}
+	case s.faults.on(FaultCompositeOrderSensitive):
+		responseTypes = append(responseTypes, "id_token token")
+	}
 	writeJSON(w, http.StatusOK, metadata{
 		Issuer:                 s.issuer,
-		AuthorizationEndpoint:  s.issuer + "/authorize",
+		AuthorizationEndpoint:  endpoint,
 		UserinfoEndpoint:       s.issuer + "/userinfo",
-		ResponseTypesSupported: []string{"token"},
+		ResponseTypesSupported: responseTypes,
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
