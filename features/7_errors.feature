@@ -55,3 +55,17 @@ Feature: Error responses
     Given an authorization request from the implicit client
     When the resource owner signs in and denies the request
     Then the error response carries no access token, code or ID token
+
+  @ERR-06 @should
+  Scenario: A refused request with a valid redirect URI is answered without a server error
+    RFC 6749 §4.2.2.1: "server_error: The authorization server encountered an unexpected
+    condition that prevented it from fulfilling the request. (This error code is needed
+    because a 500 Internal Server Error HTTP status code cannot be returned to the client
+    via an HTTP redirect.)" With a valid client and redirect URI, even a failure reaches
+    the client as an error, not as an HTTP 5xx page. The probe is an unknown
+    response_type, a path servers often handle badly.
+
+    Given an authorization request from the implicit client
+    And the response_type is "tokenx"
+    When the resource owner signs in and approves the request
+    Then no page of the flow answered with a server error (HTTP 5xx)

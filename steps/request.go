@@ -12,6 +12,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/redact"
 	"github.com/implicitspec/implicitspec/internal/report"
 )
 
@@ -47,6 +48,7 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^error_description and error_uri use only the allowed characters$`, errorTextCharacters)
 	sc.Then(`^the error response carries no parameters other than error, error_description, error_uri, state and iss$`, errorParamsOnly)
 	sc.Then(`^the error response carries no access token, code or ID token$`, noCredentialBesideError)
+	sc.Then(`^no page of the flow answered with a server error \(HTTP 5xx\)$`, noServerError)
 	sc.Then(`^the authorization endpoint has no fragment, as configured or as advertised$`, endpointWithoutFragment)
 }
 
@@ -385,4 +387,16 @@ func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 		endpoints["in the metadata"] = v
 	}
 	return ctx, check.EndpointWithoutFragment(w.id(), endpoints)
+}
+
+func noServerError(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		var answers []check.Answer
+		for _, h := range w.agent.Hops() {
+			if h.Sent {
+				answers = append(answers, check.Answer{URL: redact.Params(h.URL), Status: h.Status})
+			}
+		}
+		return check.NoServerError(w.id(), answers)
+	})
 }

@@ -341,6 +341,25 @@ func NoCredentialBesideError(id string, e *Ending) error {
 	return nil
 }
 
+// Answer is one HTTP answer the browser received during a flow.
+type Answer struct {
+	URL    string // redacted by the caller
+	Status int
+}
+
+// NoServerError (ERR-06): with a valid client and redirect URI, a failure is
+// sent to the client as server_error or temporarily_unavailable, never shown
+// as an HTTP 5xx (RFC 6749 §4.2.2.1: "a 500 Internal Server Error HTTP status
+// code cannot be returned to the client via an HTTP redirect").
+func NoServerError(id string, answers []Answer) error {
+	for _, a := range answers {
+		if a.Status >= 500 && a.Status <= 599 {
+			return Fail(id, "%s answered HTTP %d instead of sending server_error or temporarily_unavailable to the client", a.URL, a.Status)
+		}
+	}
+	return nil
+}
+
 // EndpointWithoutFragment (AEP-06): the authorization endpoint URL, as
 // configured and as advertised, has no fragment (RFC 6749 §3.1: "MUST NOT
 // include a fragment component").

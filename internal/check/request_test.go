@@ -121,3 +121,14 @@ func TestEndpointWithoutFragment(t *testing.T) {
 		t.Errorf("fragment: got %v", err)
 	}
 }
+
+func TestNoServerError(t *testing.T) {
+	ok := []Answer{{"https://as.test/authorize", 303}, {"https://as.test/login", 200}, {"https://as.test/x", 400}}
+	if err := NoServerError("ERR-06", ok); err != nil {
+		t.Errorf("no 5xx: %v", err)
+	}
+	err := NoServerError("ERR-06", append(ok, Answer{"https://as.test/consent", 502}))
+	if err == nil || !strings.Contains(err.Error(), "https://as.test/consent answered HTTP 502") {
+		t.Errorf("502: got %v", err)
+	}
+}

@@ -259,6 +259,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	case s.faults.on(FaultUnknownResponseTypeToken) && strings.HasPrefix(rt, "token"),
 		s.faults.on(FaultResponseTypeCaseInsensitive) && strings.EqualFold(rt, "token"),
 		s.faults.on(FaultCompositeOrderSensitive) && strings.HasPrefix(rt, "token ") && strings.Contains(rt, "id_token"):
+	case s.faults.on(FaultUnknownResponseTypeCrashes):
+		// RFC 6749 §4.2.2.1 server_error: needed "because a 500 Internal
+		// Server Error HTTP status code cannot be returned to the client".
+		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
+		return
 	case s.faults.on(FaultUnknownResponseTypeInvalidRequest):
 		s.respondError(w, t, authzError{"invalid_request", "The response_type is not valid."})
 		return

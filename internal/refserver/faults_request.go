@@ -45,6 +45,8 @@ const (
 	FaultErrorExtraParams Fault = "error-extra-parameters"
 	// FaultTokenBesideError: a denial response also carries an access token.
 	FaultTokenBesideError Fault = "token-beside-error"
+	// FaultUnknownResponseTypeCrashes: an unknown response_type is answered with an HTTP 500 page.
+	FaultUnknownResponseTypeCrashes Fault = "response-type-unknown-server-error"
 	// FaultEndpointWithFragment: the metadata's authorization_endpoint ends in a fragment.
 	FaultEndpointWithFragment Fault = "authorization-endpoint-with-fragment"
 )
@@ -94,6 +96,8 @@ var requestFaults = []FaultInfo{
 		"Error responses carry an extra trace_id parameter."},
 	{FaultTokenBesideError, []string{"ERR-05", "ERR-01"},
 		"A denial response carries an access token beside the error."},
+	{FaultUnknownResponseTypeCrashes, []string{"ERR-06", "RT-02"},
+		"An unknown response_type makes the server answer with an HTTP 500 page instead of an error sent to the client."},
 	{FaultEndpointWithFragment, []string{"AEP-06", "META-03"},
 		"The metadata advertises the authorization endpoint with a fragment."},
 }

@@ -147,6 +147,12 @@ var requestFaultCases = map[Fault]faultCase{
 			t.Errorf("fragment %v: want an error with an access token", frag)
 		}
 	}},
+	FaultUnknownResponseTypeCrashes: {probe: func(t *testing.T, srv *Server) {
+		r := newBrowser(t, srv).authorize(query("response_type", "tokenx", "client_id", "spa", "state", "xyz"))
+		if r.status != http.StatusInternalServerError || r.location != "" {
+			t.Errorf("%d %q: want an HTTP 500 page", r.status, r.location)
+		}
+	}},
 	FaultEndpointWithFragment: {probe: func(t *testing.T, srv *Server) {
 		if ep, _ := metadataDoc(t, srv)["authorization_endpoint"].(string); !strings.HasSuffix(ep, "/authorize#authorize") {
 			t.Errorf("authorization_endpoint %q: want a fragment", ep)
