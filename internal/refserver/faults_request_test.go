@@ -159,3 +159,49 @@ var requestFaultCases = map[Fault]faultCase{
 		}
 	}},
 }
+
+// TestRequestConformant runs the request area's probe situations against a
+// server with no faults and expects the conformant answer.
+func TestRequestConformant(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := newBrowser(t, srv)
+	// RFC 6749 §3.1.1: a missing or unknown response_type is an error.
+	wantErrorRedirect(t, b.authorize(query("client_id", "spa", "state", "xyz")), "unsupported_response_type", "xyz")
+	for _, rt := range []string{"tokenx", "token foo", "TOKEN", "token id_token", "id_token token"} {
+		wantErrorRedirect(t, b.authorize(query("response_type", rt, "client_id", "spa", "state", "xyz")), "unsupported_response_type", "xyz")
+	}
+	// RFC 6749 §3.1: repeats are refused; before the client is known, on a page.
+	wantErrorRedirect(t, b.authorize(baseline("xyz")+"&scope=read"), "invalid_request", "xyz")
+	wantErrorRedirect(t, b.authorize(baseline("xyz")+"&response_type=token"), "invalid_request", "xyz")
+	wantErrorPage(t, b.authorize(baseline("xyz")+"&client_id=spa"))
+	wantErrorPage(t, b.authorize(baseline("xyz")+"&redirect_uri="+r1))
+	// RFC 6749 §3.1: empty means omitted; unknown parameters and order do not matter.
+	wantConformantSuccess(t, srv, flow(t, srv, baseline("xyz")+"&foo=&redirect_uri=", "allow"), "xyz")
+	wantConformantSuccess(t, srv, flow(t, srv, "extra=foobar&x_vendor=1&"+baseline("xyz"), "allow"), "xyz")
+	frag := wantTokenTo(t, flow(t, srv, query("state", "xyz", "scope", "write read", "client_id", "spa", "response_type", "token"), "allow"))
+	if frag["scope"][0] != "write read" {
+		t.Errorf("scope %v", frag["scope"])
+	}
+	// RFC 6749 §3.3: an omitted scope gets the default; unknown or malformed scopes are refused.
+	frag = wantTokenTo(t, flow(t, srv, query("response_type", "token", "client_id", "spa", "scope", "", "state", "xyz"), "allow"))
+	if frag["scope"][0] != "read" {
+		t.Errorf("default scope %v", frag["scope"])
+	}
+	for _, sc := range []string{"read unknown_xyz", `"read"`, `re\ad`} {
+		wantErrorRedirect(t, b.authorize(query("response_type", "token", "client_id", "spa", "scope", sc, "state", "xyz")), "invalid_scope", "xyz")
+	}
+	// RFC 6749 §4.2.2.1: a denial is error, error_description and state only.
+	resp := flow(t, srv, baseline("xyz"), "deny")
+	_, rawFrag, _ := strings.Cut(resp.location, "#")
+	if got := strings.Join(fragmentNames(rawFrag), ","); got != "error,error_description,state" {
+		t.Errorf("denial parameters %s", got)
+	}
+	doc := metadataDoc(t, srv)
+	if ep, _ := doc["authorization_endpoint"].(string); strings.Contains(ep, "#") {
+		t.Errorf("authorization_endpoint %q", ep)
+	}
+	if rts := responseTypes(doc); !slices.Equal(rts, []string{"token"}) {
+		t.Errorf("response_types_supported %v", rts)
+	}
+}
