@@ -123,3 +123,15 @@ Feature: The parameters of the authorization request
     may hold a "#".
 
     Then the authorization endpoint has no fragment, as configured or as advertised
+
+  @AEP-06 @must
+  Scenario: The authorization endpoint URL's own query is kept
+    RFC 6749 §3.1: the endpoint URI "MAY include an "application/x-www-form-urlencoded"
+    formatted [...] query component, which MUST be retained when adding additional
+    query parameters". Where the endpoint URL has a query, a valid request that keeps it
+    and adds its parameters after "&" is served.
+
+    Given an authorization request from the implicit client
+    And the request goes to the authorization endpoint URL with its own query
+    When the resource owner signs in and approves the request
+    Then the request is served, not refused

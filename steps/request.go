@@ -30,6 +30,7 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^"([a-z_]+)" is sent twice, first as (the client's value|"[^"]*") and then as (the client's value|"[^"]*")$`, paramTwice)
 	sc.Given(`^the server advertises the response type "([^"]*)" in its metadata, in either word order$`, advertisesComposite)
 	sc.Given(`^the server does not advertise the response type "([^"]*)" in its metadata$`, doesNotAdvertise)
+	sc.Given(`^the request goes to the authorization endpoint URL with its own query$`, endpointWithQuery)
 	sc.Given(`^the request asks for an ID token: the scope includes "openid" and a nonce is sent$`, asksForIDToken)
 
 	sc.When(`^the same request is sent again without "([a-z_]+)" in a new browser$`, againWithout)
@@ -399,4 +400,26 @@ func noServerError(ctx context.Context) (context.Context, error) {
 		}
 		return check.NoServerError(w.id(), answers)
 	})
+}
+
+// endpointWithQuery sends the request to the endpoint URL that carries a
+// query of its own: the profile's, else the metadata's (on an origin the
+// browser may visit).
+func endpointWithQuery(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	p := w.env.Profile
+	candidates := []string{p.AuthorizationEndpoint}
+	if v, ok := p.Metadata["authorization_endpoint"].(string); ok {
+		candidates = append(candidates, v)
+	}
+	for _, ep := range candidates {
+		if strings.Contains(ep, "?") && !strings.Contains(ep, "#") && slices.ContainsFunc(p.Origins(), func(o string) bool { return strings.HasPrefix(ep, o+"/") }) {
+			w.req.Endpoint = ep
+			return ctx, nil
+		}
+	}
+	return ctx, w.skipBecause("the authorization endpoint URL has no query of its own, in the target profile or the metadata")
 }

@@ -403,6 +403,12 @@ func (s *Server) requestShapeFaults(p requestParams) (authzError, bool) {
 			}
 		}
 	}
+	// RFC 6749 §3.1: the endpoint URI "MAY include an
+	// "application/x-www-form-urlencoded" formatted [...] query component,
+	// which MUST be retained when adding additional query parameters".
+	if _, n, _ := p.single("realm"); n > 0 && s.faults.on(FaultEndpointQueryRefused) {
+		return authzError{"invalid_request", "The request has an unknown parameter."}, true
+	}
 	if s.faults.on(FaultParamOrderSignificant) && p.first != "response_type" {
 		return authzError{"invalid_request", "The response_type parameter must come first."}, true
 	}

@@ -47,6 +47,8 @@ const (
 	FaultTokenBesideError Fault = "token-beside-error"
 	// FaultUnknownResponseTypeCrashes: an unknown response_type is answered with an HTTP 500 page.
 	FaultUnknownResponseTypeCrashes Fault = "response-type-unknown-server-error"
+	// FaultEndpointQueryRefused: the metadata's authorization_endpoint carries ?realm=main, which the endpoint refuses.
+	FaultEndpointQueryRefused Fault = "authorization-endpoint-query-refused"
 	// FaultEndpointWithFragment: the metadata's authorization_endpoint ends in a fragment.
 	FaultEndpointWithFragment Fault = "authorization-endpoint-with-fragment"
 )
@@ -98,6 +100,8 @@ var requestFaults = []FaultInfo{
 		"A denial response carries an access token beside the error."},
 	{FaultUnknownResponseTypeCrashes, []string{"ERR-06", "RT-02"},
 		"An unknown response_type makes the server answer with an HTTP 500 page instead of an error sent to the client."},
+	{FaultEndpointQueryRefused, []string{"AEP-06", "META-03"},
+		"The metadata advertises the authorization endpoint with the query realm=main, and requests that keep it are refused."},
 	{FaultEndpointWithFragment, []string{"AEP-06", "META-03"},
 		"The metadata advertises the authorization endpoint with a fragment."},
 }

@@ -153,6 +153,12 @@ var requestFaultCases = map[Fault]faultCase{
 			t.Errorf("%d %q: want an HTTP 500 page", r.status, r.location)
 		}
 	}},
+	FaultEndpointQueryRefused: {probe: func(t *testing.T, srv *Server) {
+		if ep, _ := metadataDoc(t, srv)["authorization_endpoint"].(string); !strings.HasSuffix(ep, "/authorize?realm=main") {
+			t.Errorf("authorization_endpoint %q: want a query", ep)
+		}
+		wantErrorRedirect(t, newBrowser(t, srv).authorize("realm=main&"+baseline("xyz")), "invalid_request", "xyz")
+	}},
 	FaultEndpointWithFragment: {probe: func(t *testing.T, srv *Server) {
 		if ep, _ := metadataDoc(t, srv)["authorization_endpoint"].(string); !strings.HasSuffix(ep, "/authorize#authorize") {
 			t.Errorf("authorization_endpoint %q: want a fragment", ep)

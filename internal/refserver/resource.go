@@ -31,6 +31,8 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.faults.on(FaultEndpointWithFragment):
 		endpoint += "#authorize"
+	case s.faults.on(FaultEndpointQueryRefused):
+		endpoint += "?realm=main"
 	case s.faults.on(FaultMetadataOmitsToken):
 		responseTypes = []string{"code"}
 	case s.faults.on(FaultCompositeOrderSensitive):
