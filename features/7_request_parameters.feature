@@ -67,9 +67,9 @@ Feature: The parameters of the authorization request
   @AEP-04 @must
   Scenario: The order of the scope tokens does not matter
     RFC 6749 §3.3: "The value of the scope parameter is expressed as a list of
-    space-delimited, case-sensitive strings" — "the order does not matter". A valid
-    request with its scope tokens in reverse order (for "read write": "write read") is
-    served.
+    space-delimited, case-sensitive strings. [...] If the value contains multiple
+    space-delimited strings, their order does not matter". A valid request with its
+    scope tokens in reverse order (for "read write": "write read") is served.
 
     Given an authorization request from the implicit client
     And the scope tokens are sent in reverse order

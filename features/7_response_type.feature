@@ -53,8 +53,9 @@ Feature: The response_type parameter
 
   @RT-02 @should
   Scenario: response_type "TOKEN" is not read as "token"
-    RFC 6749 §3.1.1 and Appendix A.3: response type values are compared as strings;
-    "TOKEN" is not "token". A server that issues a token for it is lenient.
+    RFC 6749 §3.1.1: the value "MUST be one of "code" [...], "token" [...], or a
+    registered extension value"; "TOKEN" is none of them. A server that issues a token
+    for it is lenient.
 
     Given an authorization request from the implicit client
     And the response_type is "TOKEN"
@@ -63,9 +64,9 @@ Feature: The response_type parameter
 
   @RT-02 @must
   Scenario: The composite response_type "id_token token" means the same in either word order
-    RFC 6749 §3.1.1: for a response type of several space-delimited values "the order
-    of values does not matter". Where the server offers "id_token token", the request
-    with "token id_token" must end the same way.
+    RFC 6749 §3.1.1: a response type may be "a space-delimited (%x20) list of values,
+    where the order of values does not matter". Where the server offers "id_token
+    token", the request with "token id_token" must end the same way.
 
     Given the server advertises the response type "id_token token" in its metadata, in either word order
     And an authorization request from the implicit client

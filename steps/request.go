@@ -195,13 +195,12 @@ func paramTwice(ctx context.Context, name, first, second string) (context.Contex
 }
 
 // advertisedResponseTypes is the metadata's response_types_supported, each
-// as its sorted words; ok is false when there is no metadata to read.
+// as its sorted words; ok is false when there is no such list to read.
 func advertisedResponseTypes(w *world) (types [][]string, ok bool) {
-	md := w.env.Profile.Metadata
-	if md == nil {
+	list, isList := w.env.Profile.Metadata["response_types_supported"].([]any)
+	if !isList {
 		return nil, false
 	}
-	list, _ := md["response_types_supported"].([]any)
 	for _, v := range list {
 		if s, isString := v.(string); isString {
 			words := strings.Fields(s)
@@ -223,7 +222,7 @@ func advertisesComposite(ctx context.Context, rt string) (context.Context, error
 	types, ok := advertisedResponseTypes(w)
 	switch {
 	case !ok:
-		return ctx, w.skipBecause("the target publishes no metadata, so whether it offers response_type %q is unknown", rt)
+		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so whether it offers response_type %q is unknown", rt)
 	case !advertises(types, rt):
 		return ctx, w.skipBecause("the target's metadata does not offer response_type %q in any word order", rt)
 	}
@@ -235,7 +234,7 @@ func doesNotAdvertise(ctx context.Context, rt string) (context.Context, error) {
 	types, ok := advertisedResponseTypes(w)
 	switch {
 	case !ok:
-		return ctx, w.skipBecause("the target publishes no metadata, so it does not say whether it supports response_type %q", rt)
+		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so it does not say whether it supports response_type %q", rt)
 	case advertises(types, rt):
 		return ctx, w.skipBecause("the target's metadata offers response_type %q", rt)
 	}
