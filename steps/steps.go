@@ -31,6 +31,7 @@ func Initialize(sc *godog.ScenarioContext, env *Env) {
 
 	for _, register := range []func(*godog.ScenarioContext){
 		registerCoreSteps, registerRedirectSteps, registerResponseSteps, registerSecuritySteps, registerOIDCSteps,
+		registerRequestSteps,
 	} {
 		register(sc)
 	}

@@ -29,6 +29,8 @@ type requestParams struct {
 	values    map[string][]string
 	malformed map[string]bool // names whose value is not valid percent-encoding
 	badName   bool            // some name itself could not be decoded
+	empty     map[string]bool // names sent with an empty value (and so omitted)
+	first     string          // the name of the first parameter
 }
 
 // parseParams reads raw ('&'-separated name=value pairs, '+' meaning space).
@@ -36,7 +38,7 @@ type requestParams struct {
 // name it belonged to, so a bad redirect_uri is never mistaken for an absent
 // one.
 func parseParams(raw string) requestParams {
-	p := requestParams{values: map[string][]string{}, malformed: map[string]bool{}}
+	p := requestParams{values: map[string][]string{}, malformed: map[string]bool{}, empty: map[string]bool{}}
 	for pair := range strings.SplitSeq(raw, "&") {
 		if pair == "" {
 			continue
@@ -50,12 +52,16 @@ func parseParams(raw string) requestParams {
 		if name == "" {
 			continue
 		}
+		if p.first == "" {
+			p.first = name
+		}
 		value, err := url.QueryUnescape(rawValue)
 		if err != nil {
 			p.malformed[name] = true
 			continue
 		}
 		if value == "" {
+			p.empty[name] = true
 			continue // omitted, RFC 6749 §3.1
 		}
 		p.values[name] = append(p.values[name], value)
@@ -120,9 +126,25 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
+	// more than once." The fault quietly keeps the last value instead.
+	if s.faults.on(FaultRepeatedParamLastWins) {
+		for name, vs := range p.values {
+			p.values[name] = vs[len(vs)-1:]
+		}
+	}
+
 	// Step 1: client and redirect URI. Until both are established the server
 	// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
 	clientID, n, bad := p.single("client_id")
+	// RFC 6749 §4.2.2.1: with the client not established (a repeated
+	// client_id), the server "MUST NOT automatically redirect".
+	if n > 1 && s.faults.on(FaultRepeatedClientIDRedirects) {
+		if uri, un, ubad := p.single("redirect_uri"); un == 1 && !ubad {
+			s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "The client_id parameter is repeated."})
+			return
+		}
+	}
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
@@ -158,6 +180,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 			"The redirect_uri parameter is malformed or repeated (RFC 6749 §3.1). You have not been redirected.")
+		return
+	case n == 0 && p.empty["redirect_uri"] && s.faults.on(FaultEmptyValueAsGiven):
+		// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as
+		// if they were omitted"; the fault compares the empty string instead.
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"The redirect URI in the request is not registered for this client. You have not been redirected.")
 		return
 	case n == 0:
 		// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been
@@ -205,6 +233,10 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.respondError(w, t, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
 		return
 	}
+	if err, refused := s.requestShapeFaults(p); refused {
+		s.respondError(w, t, err)
+		return
+	}
 
 	switch rm, _, _ := p.single("response_mode"); rm {
 	case "", modeFragment, modeFormPost:
@@ -227,10 +259,32 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	rt, n, _ := p.single("response_type")
 	oidc, supported := parseResponseType(rt)
 	switch {
+	case n == 0 && s.faults.on(FaultMissingResponseTypeAsToken):
+		// RFC 6749 §3.1.1: response_type is REQUIRED; the fault assumes token.
+		oidc, supported = oidcRequest{accessToken: true}, true
 	case n == 0:
 		s.respondError(w, t, authzError{"unsupported_response_type", "The response_type parameter is missing."})
 		return
-	case !supported:
+	case s.faults.on(FaultCompositeOrderSensitive) && strings.HasPrefix(rt, "token ") && strings.Contains(rt, "id_token"):
+		// RFC 6749 §3.1.1: "the order of values does not matter"; the fault
+		// knows only the order "id_token token".
+		s.respondError(w, t, authzError{"unsupported_response_type", "The supported response types are token, id_token token and id_token."})
+		return
+	case supported:
+	// RFC 6749 §3.1.1: the values are compared as strings. Each fault below
+	// reads an unknown value as token.
+	case s.faults.on(FaultUnknownResponseTypeToken) && strings.HasPrefix(rt, "token"),
+		s.faults.on(FaultResponseTypeCaseInsensitive) && strings.EqualFold(rt, "token"):
+		oidc, supported = oidcRequest{accessToken: true}, true
+	case s.faults.on(FaultUnknownResponseTypeCrashes):
+		// RFC 6749 §4.2.2.1 server_error: needed "because a 500 Internal
+		// Server Error HTTP status code cannot be returned to the client".
+		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
+		return
+	case s.faults.on(FaultUnknownResponseTypeInvalidRequest):
+		s.respondError(w, t, authzError{"invalid_request", "The response_type is not valid."})
+		return
+	default:
 		s.respondError(w, t, authzError{"unsupported_response_type", "The supported response types are token, id_token token and id_token."})
 		return
 	}
@@ -249,10 +303,21 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	// RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive
 	// strings; the server uses a pre-defined default when it is omitted.
 	scopeParam, _, _ := p.single("scope")
-	if scopeParam == "" {
+	switch {
+	case scopeParam == "" && p.empty["scope"] && s.faults.on(FaultEmptyValueAsGiven):
+		// RFC 6749 §3.1: an empty scope is an omitted scope, not an invalid one.
+		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is empty."})
+		return
+	case scopeParam == "" && s.faults.on(FaultOmittedScopeServerError):
+		// RFC 6749 §3.3: without scope the server "MUST either process the
+		// request using a pre-defined default value or fail the request
+		// indicating an invalid scope".
+		s.respondError(w, t, authzError{"server_error", "No scope was requested."})
+		return
+	case scopeParam == "":
 		scopeParam = defaultScope
 	}
-	scopes, ok := parseScope(scopeParam)
+	scopes, ok := s.readScope(scopeParam)
 	if !ok {
 		// RFC 6749 §4.2.2.1 invalid_scope: "The requested scope is invalid,
 		// unknown, or malformed."
@@ -342,6 +407,66 @@ func (s *Server) redirectURIRegistered(cl client, uri string) bool {
 	return false
 }
 
+// knownParams are the request parameters this server understands (RFC 6749
+// §4.2.1, OpenID Connect Core §3.1.2.1, and common extensions).
+var knownParams = []string{
+	"response_type", "client_id", "redirect_uri", "scope", "state", "response_mode", "nonce", "prompt",
+	"display", "max_age", "ui_locales", "claims_locales", "id_token_hint", "login_hint", "acr_values",
+	"claims", "request", "request_uri", "registration", "code_challenge", "code_challenge_method", "resource", "audience",
+}
+
+// requestShapeFaults refuses what RFC 6749 §3.1 says must not matter when a
+// fault is on: an empty value ("treated as if they were omitted"), an
+// unknown parameter ("The authorization server MUST ignore unrecognized
+// request parameters") and the order of the parameters.
+func (s *Server) requestShapeFaults(p requestParams) (authzError, bool) {
+	if s.faults.on(FaultEmptyParamRejected) && len(p.empty) > 0 {
+		return authzError{"invalid_request", "A request parameter has an empty value."}, true
+	}
+	if s.faults.on(FaultUnknownParamRejected) {
+		for name := range p.values {
+			if !slices.Contains(knownParams, name) {
+				return authzError{"invalid_request", "The request has an unknown parameter."}, true
+			}
+		}
+	}
+	// RFC 6749 §3.1: the endpoint URI "MAY include an
+	// "application/x-www-form-urlencoded" formatted [...] query component,
+	// which MUST be retained when adding additional query parameters".
+	if _, n, _ := p.single("realm"); n > 0 && s.faults.on(FaultEndpointQueryRefused) {
+		return authzError{"invalid_request", "The request has an unknown parameter."}, true
+	}
+	if s.faults.on(FaultParamOrderSignificant) && p.first != "response_type" {
+		return authzError{"invalid_request", "The response_type parameter must come first."}, true
+	}
+	return authzError{}, false
+}
+
+// readScope is parseScope with the scope faults of the request area.
+func (s *Server) readScope(raw string) ([]string, bool) {
+	tokens := strings.Split(raw, " ")
+	// RFC 6749 §3.3: "The strings are defined by the authorization server"
+	// and their order does not matter; the fault demands the server's order.
+	if s.faults.on(FaultScopeOrderSignificant) {
+		order := knownScopes()
+		for i := 1; i < len(tokens); i++ {
+			if slices.Index(order, tokens[i]) < slices.Index(order, tokens[i-1]) {
+				return nil, false
+			}
+		}
+	}
+	// RFC 6749 A.4: scope-token = 1*NQCHAR, which excludes '"' and '\'.
+	if s.faults.on(FaultScopeSyntaxUnchecked) && strings.ContainsAny(raw, "\"\\") {
+		return tokens, true
+	}
+	// RFC 6749 §3.3: a server that narrows the scope must say so (§4.2.2
+	// scope); the fault drops unknown tokens and never returns scope.
+	if s.faults.on(FaultUnknownScopeDropped) {
+		raw = strings.Join(slices.DeleteFunc(tokens, func(sc string) bool { return !isKnownScope(sc) }), " ")
+	}
+	return parseScope(raw)
+}
+
 // parseScope splits a scope parameter (RFC 6749 §3.3, A.4: scope-token
 // *( SP scope-token )). Every token must be known; duplicates are dropped,
 // order kept.
@@ -400,7 +525,19 @@ func encodeParams(params []kv) string {
 func (s *Server) respondError(w http.ResponseWriter, t responseTarget, e authzError) {
 	params := []kv{{name: "error", value: e.code}}
 	if e.description != "" {
-		params = append(params, kv{name: "error_description", value: e.description})
+		desc := e.description
+		// RFC 6749 §4.2.2.1 error_description: "Values for the
+		// "error_description" parameter MUST NOT include characters outside
+		// the set %x20-21 / %x23-5B / %x5D-7E."
+		if s.faults.on(FaultErrorDescriptionBadCharacters) {
+			desc = strings.TrimSuffix(desc, ".") + ` ("refusé").`
+		}
+		params = append(params, kv{name: "error_description", value: desc})
+	}
+	// OpenID Connect Core §3.1.2.6 lists the parameters of an error
+	// response; anything else should not be there.
+	if s.faults.on(FaultErrorExtraParams) {
+		params = append(params, kv{name: "trace_id", value: mustRandomToken(8)})
 	}
 	// RFC 6749 §4.2.2.1 state: "REQUIRED if a "state" parameter was present
 	// in the client authorization request."
@@ -432,10 +569,12 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 	if !s.faults.on(FaultNoTokenType) {
 		params = append(params, kv{name: "token_type", value: "Bearer"})
 	}
-	params = append(params,
-		kv{name: "expires_in", value: "3600"},
-		kv{name: "scope", value: strings.Join(granted, " ")},
-	)
+	params = append(params, kv{name: "expires_in", value: "3600"})
+	// RFC 6749 §4.2.2 scope: "OPTIONAL, if identical to the scope requested
+	// by the client; otherwise, REQUIRED."
+	if !s.faults.on(FaultUnknownScopeDropped) {
+		params = append(params, kv{name: "scope", value: strings.Join(granted, " ")})
+	}
 	// RFC 6749 §4.2.2 state: "REQUIRED if the "state" parameter was present
 	// in the client authorization request. The exact value received from the
 	// client."

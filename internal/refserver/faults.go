@@ -57,7 +57,7 @@ type FaultInfo struct {
 // tables are never mutated; Faults hands out deep copies.
 func allFaults() []FaultInfo {
 	var all []FaultInfo
-	for _, table := range [][]FaultInfo{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults} {
+	for _, table := range [][]FaultInfo{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults, requestFaults} {
 		all = append(all, table...)
 	}
 	return all

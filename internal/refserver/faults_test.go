@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,8 +14,8 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if len(all) != 17+len(oidcFaults) {
-		t.Errorf("%d faults, want %d", len(all), 17+len(oidcFaults))
+	if want := 17 + len(oidcFaults) + len(requestFaults); len(all) != want {
+		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
 		if seen[fi.Fault] {
@@ -53,16 +54,18 @@ func TestFaultCatalogue(t *testing.T) {
 	}
 }
 
+// faultCase is the test of one fault: probe shows the behaviour changed.
+type faultCase struct {
+	probe         func(t *testing.T, srv *Server)
+	breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
+}
+
 // TestFaults checks, for every fault, that its behaviour changes as
 // described; and, for faults that are not about the plain success path, that
 // the plain success path stays conformant (each fault breaks one behaviour).
 func TestFaults(t *testing.T) {
 	t.Parallel()
-	type probe func(t *testing.T, srv *Server)
-	cases := map[Fault]struct {
-		probe         probe
-		breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
-	}{
+	cases := map[Fault]faultCase{
 		FaultDropStateOnSuccess: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			_, frag, _ := splitLocation(t, flow(t, srv, baseline("xyz"), "allow").location)
 			if frag.Has("state") || frag.Get("access_token") == "" {
@@ -187,12 +190,12 @@ func TestFaults(t *testing.T) {
 	}
 
 	for f, p := range oidcFaultProbes() {
-		cases[f] = struct {
-			probe         probe
-			breaksSuccess bool
-		}{probe: p}
+		cases[f] = faultCase{probe: p}
 	}
 
+	for _, area := range []map[Fault]faultCase{requestFaultCases} {
+		maps.Copy(cases, area)
+	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {

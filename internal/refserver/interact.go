@@ -220,8 +220,24 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		// RFC 6749 §4.2.2.1 access_denied: "The resource owner or
 		// authorization server denied the request."
 		code := "access_denied"
-		if s.faults.on(FaultDenyWrongError) {
+		switch {
+		case s.faults.on(FaultDenyWrongError):
 			code = "server_error"
+		// RFC 6749 §4.2.2.1 error: "A single ASCII error code from the
+		// following" list; A.7: error = 1*NQSCHAR.
+		case s.faults.on(FaultUnregisteredErrorCode):
+			code = "user_declined"
+		case s.faults.on(FaultErrorCodeBadCharacters):
+			code = `"access_denied"`
+		}
+		if s.faults.on(FaultTokenBesideError) {
+			// RFC 6749 §4.2.2.1: an error response carries no access token.
+			params := []kv{{name: "error", value: code}, {name: "access_token", value: mustRandomToken(32)}}
+			if t.hasState {
+				params = append(params, kv{name: "state", value: t.state})
+			}
+			s.deliver(w, t, params, false, "")
+			return
 		}
 		s.respondError(w, t, authzError{code, "The user denied the request."})
 		return

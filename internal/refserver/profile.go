@@ -36,7 +36,8 @@ func (s *Server) ProfileYAML() []byte {
 		line(2, "client_id: "+yamlScalar(cl.id))
 		line(2, "redirect_uris: ["+strings.Join(uris, ", ")+"]")
 		if fc.role == "implicit" {
-			line(2, "scope: "+yamlScalar(defaultScope))
+			// Two tokens, so that their order can be varied (RFC 6749 §3.3).
+			line(2, "scope: "+yamlScalar(implicitClientScope))
 		}
 	}
 	line(0, "resource_owner:")
@@ -49,6 +50,9 @@ func (s *Server) ProfileYAML() []byte {
 	}
 	return []byte(b.String())
 }
+
+// implicitClientScope is the scope the profile's implicit client requests.
+const implicitClientScope = "read write"
 
 // plainSafe matches scalars that YAML reads back as the same string when
 // written plain, also inside a flow sequence: no flow indicator, no ": ",

@@ -621,7 +621,7 @@ func TestProfileYAML(t *testing.T) {
 		"  implicit:\n" +
 		"    client_id: spa\n" +
 		"    redirect_uris: [https://client.example.com/cb]\n" +
-		"    scope: read\n" +
+		"    scope: \"read write\"\n" +
 		"  two_uris:\n" +
 		"    client_id: spa-two\n" +
 		"    redirect_uris: [https://client.example.com/cb, https://client.example.com/cb2]\n" +

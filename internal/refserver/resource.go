@@ -29,11 +29,22 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
 		return
 	}
+	// RFC 8414 §2 response_types_supported lists what the server serves;
+	// RFC 6749 §3.1: the endpoint URI "MUST NOT include a fragment component".
+	endpoint, responseTypes := s.issuer+"/authorize", []string{"token", "id_token token", "id_token"}
+	switch {
+	case s.faults.on(FaultEndpointWithFragment):
+		endpoint += "#authorize"
+	case s.faults.on(FaultEndpointQueryRefused):
+		endpoint += "?realm=main"
+	case s.faults.on(FaultMetadataOmitsToken):
+		responseTypes = []string{"id_token token", "id_token"}
+	}
 	writeJSON(w, http.StatusOK, metadata{
 		Issuer:                 s.issuer,
-		AuthorizationEndpoint:  s.issuer + "/authorize",
+		AuthorizationEndpoint:  endpoint,
 		UserinfoEndpoint:       s.issuer + "/userinfo",
-		ResponseTypesSupported: []string{"token", "id_token token", "id_token"},
+		ResponseTypesSupported: responseTypes,
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),

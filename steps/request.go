@@ -1,0 +1,424 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/implicitspec/implicitspec/internal/authz"
+	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/redact"
+	"github.com/implicitspec/implicitspec/internal/report"
+)
+
+// registerRequestSteps binds the steps of the request features: parameters,
+// response_type, scope and error responses.
+func registerRequestSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the request carries "([a-z_]+)" with an empty value$`, paramEmpty)
+	sc.Given(`^the request carries no "([a-z_]+)"$`, paramOmitted)
+	sc.Given(`^the request also carries "([a-z_]+)" with the value "([^"]*)"$`, paramAdded)
+	sc.Given(`^the request parameters are sent in reverse order$`, paramsReversed)
+	sc.Given(`^the scope tokens are sent in reverse order$`, scopeReversed)
+	sc.Given(`^the response_type is "([^"]*)"$`, responseTypeIs)
+	sc.Given(`^the scope is "(.*)"$`, scopeIs)
+	sc.Given(`^the scope is the client's scope followed by "([^"]*)"$`, scopeExtended)
+	sc.Given(`^"([a-z_]+)" is sent twice, first as (the client's value|"[^"]*") and then as (the client's value|"[^"]*")$`, paramTwice)
+	sc.Given(`^the server advertises the response type "([^"]*)" in its metadata, in either word order$`, advertisesComposite)
+	sc.Given(`^the server does not advertise the response type "([^"]*)" in its metadata$`, doesNotAdvertise)
+	sc.Given(`^the request goes to the authorization endpoint URL with its own query$`, endpointWithQuery)
+	sc.Given(`^the request asks for an ID token: the scope includes "openid" and a nonce is sent$`, asksForIDToken)
+
+	sc.When(`^the same request is sent again without "([a-z_]+)" in a new browser$`, againWithout)
+	sc.When(`^the same request is sent again with the response_type "([^"]*)" in a new browser$`, againWithResponseType)
+
+	sc.Then(`^both requests end the same way$`, bothEndAlike)
+	sc.Then(`^the request is served, not refused$`, served)
+	sc.Then(`^the request is refused, and no access token is issued$`, refused)
+	sc.Then(`^the request is refused as "([^"]*)" or "([^"]*)", or on an error page, and no access token is issued$`, refusedWith)
+	sc.Then(`^the client is told "([^"]*)", in the fragment or the query$`, toldError)
+	sc.Then(`^the scope "([^"]*)" is refused, or left out of the scope returned with the token$`, unknownScopeNotGranted)
+	sc.Then(`^the request is served with the default scope, or refused with "invalid_scope"$`, defaultScopeOrInvalid)
+	sc.Then(`^the malformed scope is refused, or left out of the scope returned with the token$`, malformedScopeNotGranted)
+	sc.Then(`^the error code is one of the registered codes$`, errorCodeRegistered)
+	sc.Then(`^the error code is a single code of the allowed characters$`, errorCodeCharacters)
+	sc.Then(`^error_description and error_uri use only the allowed characters$`, errorTextCharacters)
+	sc.Then(`^the error response carries no parameters other than error, error_description, error_uri, state and iss$`, errorParamsOnly)
+	sc.Then(`^the error response carries no access token, code or ID token$`, noCredentialBesideError)
+	sc.Then(`^no page of the flow answered with a server error \(HTTP 5xx\)$`, noServerError)
+	sc.Then(`^the authorization endpoint has no fragment, as configured or as advertised$`, endpointWithoutFragment)
+}
+
+// requestState is what the request scenarios keep beside the world: the
+// second flow of a comparison. It travels in the context like the world.
+type requestState struct {
+	second      *check.Ending
+	firstLabel  string
+	secondLabel string
+}
+
+type requestKey struct{}
+
+func requestStateFrom(ctx context.Context) (context.Context, *requestState) {
+	if st, ok := ctx.Value(requestKey{}).(*requestState); ok {
+		return ctx, st
+	}
+	st := &requestState{}
+	return context.WithValue(ctx, requestKey{}, st), st
+}
+
+// --- Given ---
+
+func needRequest(w *world) error {
+	if w.req == nil {
+		return w.harnessErr(errors.New("no authorization request to vary (the request step must come first)"))
+	}
+	return nil
+}
+
+func paramEmpty(ctx context.Context, name string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	w.req.Set(name, "")
+	if name == "state" {
+		w.sentState = nil
+	}
+	return ctx, nil
+}
+
+func paramOmitted(ctx context.Context, name string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	w.req.Del(name)
+	if name == "state" {
+		w.sentState = nil
+	}
+	return ctx, nil
+}
+
+func paramAdded(ctx context.Context, name, value string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	w.req.Add(name, value)
+	return ctx, nil
+}
+
+func paramsReversed(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	slices.Reverse(w.req.Params)
+	return ctx, nil
+}
+
+func scopeReversed(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	scope, _ := w.req.Get("scope")
+	tokens := strings.Fields(scope)
+	if len(tokens) < 2 {
+		return ctx, w.skipBecause("the implicit client's scope in the target profile has fewer than two tokens (%q), so there is no order to vary", scope)
+	}
+	slices.Reverse(tokens)
+	w.req.Set("scope", strings.Join(tokens, " "))
+	return ctx, nil
+}
+
+func responseTypeIs(ctx context.Context, rt string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	w.req.Set("response_type", rt)
+	return ctx, nil
+}
+
+func scopeIs(ctx context.Context, scope string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	w.req.Set("scope", scope)
+	return ctx, nil
+}
+
+func scopeExtended(ctx context.Context, extra string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	scope, _ := w.req.Get("scope")
+	w.req.Set("scope", strings.TrimSpace(scope+" "+extra))
+	return ctx, nil
+}
+
+// paramTwice sends name twice, at the position of the first, with the
+// values the step names ("the client's value" is the one the request holds).
+func paramTwice(ctx context.Context, name, first, second string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	own, ok := w.req.Get(name)
+	if !ok {
+		return ctx, w.skipBecause("the request has no %s to repeat (the target profile gives none)", name)
+	}
+	value := func(v string) string {
+		if v == "the client's value" {
+			return own
+		}
+		return strings.Trim(v, `"`)
+	}
+	var out []authz.Param
+	for _, p := range w.req.Params {
+		if p.Name == name {
+			out = append(out, authz.Param{Name: name, Value: value(first)}, authz.Param{Name: name, Value: value(second)})
+			continue
+		}
+		out = append(out, p)
+	}
+	w.req.Params = out
+	return ctx, nil
+}
+
+// advertisedResponseTypes is the metadata's response_types_supported, each
+// as its sorted words; ok is false when there is no such list to read.
+func advertisedResponseTypes(w *world) (types [][]string, ok bool) {
+	list, isList := w.env.Profile.Metadata["response_types_supported"].([]any)
+	if !isList {
+		return nil, false
+	}
+	for _, v := range list {
+		if s, isString := v.(string); isString {
+			words := strings.Fields(s)
+			slices.Sort(words)
+			types = append(types, words)
+		}
+	}
+	return types, true
+}
+
+func advertises(types [][]string, rt string) bool {
+	words := strings.Fields(rt)
+	slices.Sort(words)
+	return slices.ContainsFunc(types, func(t []string) bool { return slices.Equal(t, words) })
+}
+
+func advertisesComposite(ctx context.Context, rt string) (context.Context, error) {
+	w := worldFrom(ctx)
+	types, ok := advertisedResponseTypes(w)
+	switch {
+	case !ok:
+		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so whether it offers response_type %q is unknown", rt)
+	case !advertises(types, rt):
+		return ctx, w.skipBecause("the target's metadata does not offer response_type %q in any word order", rt)
+	}
+	return ctx, nil
+}
+
+func doesNotAdvertise(ctx context.Context, rt string) (context.Context, error) {
+	w := worldFrom(ctx)
+	types, ok := advertisedResponseTypes(w)
+	switch {
+	case !ok:
+		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so it does not say whether it supports response_type %q", rt)
+	case advertises(types, rt):
+		return ctx, w.skipBecause("the target's metadata offers response_type %q", rt)
+	}
+	return ctx, nil
+}
+
+func asksForIDToken(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	scope, _ := w.req.Get("scope")
+	if !slices.Contains(strings.Fields(scope), "openid") {
+		w.req.Set("scope", strings.TrimSpace("openid "+scope))
+	}
+	w.req.Set("nonce", authz.RandomString(24))
+	return ctx, nil
+}
+
+// --- When: the second request of a comparison ---
+
+func againWithout(ctx context.Context, name string) (context.Context, error) {
+	return again(ctx, fmt.Sprintf("the request without %s", name), func(r *authz.Request) { r.Del(name) })
+}
+
+func againWithResponseType(ctx context.Context, rt string) (context.Context, error) {
+	return again(ctx, fmt.Sprintf("response_type=%q", rt), func(r *authz.Request) { r.Set("response_type", rt) })
+}
+
+// again runs a copy of the scenario's request, varied by vary, in a new
+// browser with the same decision, and keeps its ending for the comparison.
+func again(ctx context.Context, label string, vary func(*authz.Request)) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.ending == nil || w.req == nil {
+		return ctx, w.harnessErr(errors.New("the first request has not run (the When step must come first)"))
+	}
+	ctx, st := requestStateFrom(ctx)
+	first := "the first request"
+	if rt, ok := w.req.Get("response_type"); ok {
+		first = fmt.Sprintf("response_type=%q", rt)
+	}
+	for _, p := range w.req.Params {
+		if p.Value == "" {
+			first = fmt.Sprintf("the request with %s=", p.Name)
+		}
+	}
+	req := *w.req
+	req.Params = slices.Clone(w.req.Params)
+	vary(&req)
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	out, err := w.runFlow(ctx, a, &req, interact.Approve)
+	var done []string
+	if out != nil {
+		done = out.Steps
+	}
+	ctx = godog.Attach(ctx, godog.Attachment{
+		Body:      []byte(report.Transcript(a.Hops(), done, w.env.Redactor())),
+		FileName:  "transcript-second-request.txt",
+		MediaType: "text/plain",
+	})
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	st.second, st.firstLabel, st.secondLabel = Ending(out), first, label
+	return ctx, nil
+}
+
+// --- Then ---
+
+func bothEndAlike(ctx context.Context) (context.Context, error) {
+	ctx, st := requestStateFrom(ctx)
+	return judged(ctx, func(w *world) error {
+		if st.second == nil {
+			return w.harnessErr(errors.New("the second request has not run"))
+		}
+		return check.SameOutcome(w.id(), w.ending, st.second, st.firstLabel, st.secondLabel)
+	})
+}
+
+func served(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.Served(w.id(), w.ending) })
+}
+
+func refused(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.Refused(w.id(), w.ending) })
+}
+
+func refusedWith(ctx context.Context, a, b string) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.RefusedWith(w.id(), w.ending, a, b) })
+}
+
+func toldError(ctx context.Context, code string) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.ToldError(w.id(), w.ending, code) })
+}
+
+func unknownScopeNotGranted(ctx context.Context, scope string) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.UnknownScopeNotGranted(w.id(), w.ending, scope) })
+}
+
+func defaultScopeOrInvalid(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error { return check.DefaultScopeOrInvalidScope(w.id(), w.ending) })
+}
+
+func malformedScopeNotGranted(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		sent, _ := w.req.Get("scope")
+		return check.MalformedScopeNotGranted(w.id(), w.ending, sent)
+	})
+}
+
+// judgedError wraps a Then step about an error response: a flow that brought
+// the client none (a page instead, or a token) leaves nothing to judge here —
+// whether it should have is judged by the scenarios of that probe.
+func judgedError(ctx context.Context, judge func(id string, e *check.Ending) error) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.ending != nil && !check.HasErrorResponse(w.ending) {
+		return ctx, w.skipBecause("the flow brought the client no error response to judge (%s)", w.ending.Describe())
+	}
+	return judged(ctx, func(w *world) error { return judge(w.id(), w.ending) })
+}
+
+func errorCodeRegistered(ctx context.Context) (context.Context, error) {
+	return judgedError(ctx, check.ErrorCodeRegistered)
+}
+
+func errorCodeCharacters(ctx context.Context) (context.Context, error) {
+	return judgedError(ctx, check.ErrorCodeCharacters)
+}
+
+func errorTextCharacters(ctx context.Context) (context.Context, error) {
+	return judgedError(ctx, check.ErrorTextCharacters)
+}
+
+func errorParamsOnly(ctx context.Context) (context.Context, error) {
+	return judgedError(ctx, check.ErrorParamsOnly)
+}
+
+func noCredentialBesideError(ctx context.Context) (context.Context, error) {
+	return judgedError(ctx, check.NoCredentialBesideError)
+}
+
+func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	p := w.env.Profile
+	endpoints := map[string]string{"in the target profile": p.AuthorizationEndpoint}
+	if v, ok := p.Metadata["authorization_endpoint"].(string); ok {
+		endpoints["in the metadata"] = v
+	}
+	return ctx, check.EndpointWithoutFragment(w.id(), endpoints)
+}
+
+func noServerError(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		var answers []check.Answer
+		for _, h := range w.agent.Hops() {
+			if h.Sent {
+				answers = append(answers, check.Answer{URL: redact.Params(h.URL), Status: h.Status})
+			}
+		}
+		return check.NoServerError(w.id(), answers)
+	})
+}
+
+// endpointWithQuery sends the request to the endpoint URL that carries a
+// query of its own: the profile's, else the metadata's (on an origin the
+// browser may visit).
+func endpointWithQuery(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := needRequest(w); err != nil {
+		return ctx, err
+	}
+	p := w.env.Profile
+	candidates := []string{p.AuthorizationEndpoint}
+	if v, ok := p.Metadata["authorization_endpoint"].(string); ok {
+		candidates = append(candidates, v)
+	}
+	for _, ep := range candidates {
+		if strings.Contains(ep, "?") && !strings.Contains(ep, "#") && slices.ContainsFunc(p.Origins(), func(o string) bool { return strings.HasPrefix(ep, o+"/") }) {
+			w.req.Endpoint = ep
+			return ctx, nil
+		}
+	}
+	return ctx, w.skipBecause("the authorization endpoint URL has no query of its own, in the target profile or the metadata")
+}
