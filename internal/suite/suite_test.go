@@ -45,7 +45,7 @@ func newEnv(t *testing.T, p *profile.Profile) *suiteEnv {
 	if err := suite.Preflight(context.Background(), env); err != nil {
 		t.Fatalf("preflight: %v", err)
 	}
-	return &suiteEnv{cfg: suite.Config{Env: env, Format: "progress", Concurrency: 2}}
+	return &suiteEnv{cfg: suite.Config{Env: env, Format: "progress", Concurrency: 1}}
 }
 
 func (e *suiteEnv) run(t *testing.T, strict, bcp bool) *suite.Report {
