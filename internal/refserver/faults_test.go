@@ -13,8 +13,8 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if len(all) != 17 {
-		t.Errorf("%d faults, want 17", len(all))
+	if len(coreFaults) != 17 {
+		t.Errorf("%d core faults, want 17", len(coreFaults))
 	}
 	for _, fi := range all {
 		if seen[fi.Fault] {
@@ -53,16 +53,19 @@ func TestFaultCatalogue(t *testing.T) {
 	}
 }
 
+// faultCase is the test of one fault: its probe, and whether the baseline
+// success flow (alphanumeric state) is affected.
+type faultCase struct {
+	probe         func(t *testing.T, srv *Server)
+	breaksSuccess bool
+}
+
 // TestFaults checks, for every fault, that its behaviour changes as
 // described; and, for faults that are not about the plain success path, that
 // the plain success path stays conformant (each fault breaks one behaviour).
 func TestFaults(t *testing.T) {
 	t.Parallel()
-	type probe func(t *testing.T, srv *Server)
-	cases := map[Fault]struct {
-		probe         probe
-		breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
-	}{
+	cases := map[Fault]faultCase{
 		FaultDropStateOnSuccess: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			_, frag, _ := splitLocation(t, flow(t, srv, baseline("xyz"), "allow").location)
 			if frag.Has("state") || frag.Get("access_token") == "" {
@@ -186,6 +189,9 @@ func TestFaults(t *testing.T) {
 		}},
 	}
 
+	for f, c := range securityFaultCases() {
+		cases[f] = c
+	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {

@@ -19,7 +19,7 @@ func (s *Server) ProfileYAML() []byte {
 	}
 	line(0, "name: implicitspec-reference")
 	line(0, "issuer: "+yamlScalar(s.issuer))
-	line(0, "authorization_endpoint: "+yamlScalar(s.issuer+"/authorize"))
+	line(0, "authorization_endpoint: "+yamlScalar(s.authorizationEndpoint()))
 	line(0, "userinfo_endpoint: "+yamlScalar(s.issuer+"/userinfo"))
 	line(0, "clients:")
 	for _, fc := range []struct{ role, id string }{

@@ -25,7 +25,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
 		return
 	}
-	writeJSON(w, http.StatusOK, metadata{
+	m := metadata{
 		Issuer:                 s.issuer,
 		AuthorizationEndpoint:  s.issuer + "/authorize",
 		UserinfoEndpoint:       s.issuer + "/userinfo",
@@ -33,7 +33,9 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
-	})
+	}
+	s.metadataFaults(&m)
+	writeJSON(w, http.StatusOK, m)
 }
 
 // handleUserinfo is a protected resource: it answers the resource owner's
