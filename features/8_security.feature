@@ -138,3 +138,30 @@ Feature: Security of the authorization pages
     Given an authorization request from the implicit client
     When the login page is opened with "next=https%3A%2F%2Fevil.example%2Fsec09&return=https%3A%2F%2Fevil.example%2Fsec09&returnTo=https%3A%2F%2Fevil.example%2Fsec09&return_to=https%3A%2F%2Fevil.example%2Fsec09&continue=https%3A%2F%2Fevil.example%2Fsec09&redirect=https%3A%2F%2Fevil.example%2Fsec09&url=https%3A%2F%2Fevil.example%2Fsec09&goto=https%3A%2F%2Fevil.example%2Fsec09" added to its address, and the resource owner signs in and approves
     Then the browser is not sent to "https://evil.example/sec09"
+
+  @SEC-07 @must
+  Scenario: A consent forged by another site issues no token
+    RFC 6749 §10.12: the server "MUST implement CSRF protection for its authorization
+    endpoint and ensure that a malicious client cannot obtain authorization without the
+    awareness and explicit consent of the resource owner". The resource owner signs in;
+    then the consent form is submitted as a page on "https://evil.example" would forge
+    it: approving, without the form's anti-forgery field (csrf_token,
+    csrfmiddlewaretoken, …), with "Origin: https://evil.example" — the browser's cookies
+    still sent, as for cookies without SameSite protection. No token may be issued.
+    Skipped when the flow shows no consent form, or its form has no recognisable
+    anti-forgery field.
+
+    Given an authorization request from the implicit client
+    When the resource owner signs in, and another site forges the consent form without its anti-forgery field
+    Then the forged consent issues no access token
+
+  @SEC-07 @must
+  Scenario: A consent replayed from another browser issues no token
+    RFC 6749 §10.12 and RFC 6819 §4.4.1.10: consent belongs to the resource owner's
+    browser session. The consent form the resource owner was shown — anti-forgery field
+    and all — is submitted from a browser that holds none of the resource owner's
+    cookies. No token may be issued. Skipped when the flow shows no consent form.
+
+    Given an authorization request from the implicit client
+    When the resource owner signs in, and the consent form is submitted from a browser without the resource owner's cookies
+    Then the forged consent issues no access token

@@ -38,6 +38,10 @@ func registerSecuritySteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the credentials posted to the login form are not re-posted by a redirect$`, noRepostAfterLogin)
 	sc.Then(`^no page the browser was shown contains the markup unescaped$`, markupEscaped)
 	sc.Then(`^the browser is not sent to "([^"]*)"$`, notSentTo)
+
+	sc.When(`^the resource owner signs in, and another site forges the consent form without its anti-forgery field$`, consentForgedBySite)
+	sc.When(`^the resource owner signs in, and the consent form is submitted from a browser without the resource owner's cookies$`, consentFromOtherBrowser)
+	sc.Then(`^the forged consent issues no access token$`, forgedConsentNoToken)
 }
 
 // securityState is what the security steps keep for their scenario, in the
@@ -154,7 +158,7 @@ func crossOriginProbe(ctx context.Context, origin, method string) (context.Conte
 		h.Set("Access-Control-Request-Method", http.MethodGet)
 		h.Set("Access-Control-Request-Headers", "authorization")
 	}
-	hop, err := a.Probe(ctx, method, w.req.URL(), h)
+	hop, err := a.Probe(ctx, method, w.req.URL(), "", h)
 	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 )
 
-// Probe sends exactly one request, as a script on another page would (a
-// fetch with its own method and headers), and follows nothing. The target
+// Probe sends exactly one request, as a script or a form on another page
+// would (its own method, form body and headers), and follows nothing. The target
 // must be an allowed origin and not a client URI; the hop is recorded like
 // any other, and the response's cookies are not stored (a probe is not a
 // navigation). The returned Hop is the recorded one.
-func (a *Agent) Probe(ctx context.Context, method, rawURL string, header http.Header) (Hop, error) {
+func (a *Agent) Probe(ctx context.Context, method, rawURL, body string, header http.Header) (Hop, error) {
 	raw, target, err := Resolve(nil, rawURL)
 	if err != nil {
 		return Hop{}, &Error{Kind: KindInvalidURL, URL: noFragment(rawURL), Err: err}
@@ -23,14 +24,21 @@ func (a *Agent) Probe(ctx context.Context, method, rawURL string, header http.He
 	}
 	reqURL := withoutFragment(target)
 	reqURL.RawQuery = escapeQuery(reqURL.RawQuery)
-	hop := Hop{Method: method, URL: reqURL.String(), Via: "probe", Sent: true}
+	hop := Hop{Method: method, URL: reqURL.String(), RequestBody: body, Via: "probe", Sent: true}
 	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, method, reqURL.String(), nil)
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(rctx, method, reqURL.String(), rd)
 	if err != nil {
 		return Hop{}, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
 	}
 	req.Header.Set("User-Agent", a.cfg.UserAgent)
+	if rd != nil {
+		req.Header.Set("Content-Type", formType)
+	}
 	for name, vs := range header {
 		for _, v := range vs {
 			req.Header.Add(name, v)

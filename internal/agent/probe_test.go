@@ -13,7 +13,7 @@ func TestProbe(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	}))
 	a := newAgent(t, Config{}, srv)
-	hop, err := a.Probe(context.Background(), http.MethodOptions, srv.URL+"/authorize?x=1", http.Header{"Origin": {"https://evil.example"}})
+	hop, err := a.Probe(context.Background(), http.MethodOptions, srv.URL+"/authorize?x=1", "", http.Header{"Origin": {"https://evil.example"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestProbe(t *testing.T) {
 	if hops := a.Hops(); len(hops) != 1 || hops[0].Via != "probe" {
 		t.Errorf("the probe must be one recorded hop, not followed: %+v", hops)
 	}
-	if _, err := a.Probe(context.Background(), http.MethodGet, "https://evil.example/", nil); err == nil {
+	if _, err := a.Probe(context.Background(), http.MethodGet, "https://evil.example/", "", nil); err == nil {
 		t.Error("a probe to a foreign origin must be refused")
 	}
 }

@@ -303,3 +303,18 @@ func metaReferrer(body string) string {
 		}
 	}
 }
+
+// ForgedConsentRefused: a forged or replayed consent submission issues no
+// token (RFC 6749 §10.12: the server "MUST implement CSRF protection for its
+// authorization endpoint and ensure that a malicious client cannot obtain
+// authorization without the awareness and explicit consent of the resource
+// owner").
+func ForgedConsentRefused(id string, e *Ending) error {
+	if err := NoToken(id, e); err != nil {
+		return Fail(id, "the forged consent submission was accepted: %s", e.Describe())
+	}
+	if strings.Contains(e.Reason, "access_token") {
+		return Fail(id, "the forged consent submission was accepted: %s", e.Describe())
+	}
+	return nil
+}

@@ -34,6 +34,10 @@ const (
 	FaultStateUnescapedOnLogin Fault = "state-unescaped-on-login-page"
 	// FaultLoginOpenRedirect: the login page sends the browser to its "next" parameter after sign-in.
 	FaultLoginOpenRedirect Fault = "login-open-redirect"
+	// FaultConsentCSRFUnchecked: the consent POST is accepted without its anti-forgery token, from any Origin.
+	FaultConsentCSRFUnchecked Fault = "consent-csrf-unchecked"
+	// FaultConsentUnbound: the consent POST is accepted from any browser that names a live request.
+	FaultConsentUnbound Fault = "consent-not-bound-to-browser"
 	// FaultMetadataOmitsToken: response_types_supported does not list token.
 	FaultMetadataOmitsToken Fault = "metadata-omits-token"
 	// FaultMetadataOmitsFormPost: response_modes_supported does not list form_post.
@@ -70,6 +74,10 @@ var securityFaults = []FaultInfo{
 		"The login page repeats the request's state as markup, unescaped."},
 	{FaultLoginOpenRedirect, []string{"SEC-09"},
 		"After sign-in the login page sends the browser to the address in its next parameter, whatever its origin."},
+	{FaultConsentCSRFUnchecked, []string{"SEC-07"},
+		"The consent form's submission is accepted without its anti-forgery token and from any Origin."},
+	{FaultConsentUnbound, []string{"SEC-07"},
+		"The consent form's submission is accepted from any browser, signed in or not, as long as it names a live request."},
 	{FaultMetadataOmitsToken, []string{"META-01", "RT-03"},
 		"The metadata's response_types_supported lists only code, though response_type=token is served."},
 	{FaultMetadataOmitsFormPost, []string{"META-02"},

@@ -123,6 +123,25 @@ func securityFaultCases() map[Fault]faultCase {
 				t.Errorf("login POST: Location %q, want the next address", r.location)
 			}
 		}},
+		FaultConsentCSRFUnchecked: {probe: func(t *testing.T, srv *Server) {
+			b := newBrowser(t, srv)
+			form := formOf(t, b.consentPage(b.login(b.authorize(baseline("xyz")))).body, "/consent")
+			form.Del("csrf_token")
+			form.Set("decision", "allow")
+			r := b.do(http.MethodPost, "/consent", form, http.Header{"Origin": {"https://evil.example"}})
+			if !strings.Contains(r.location, "#access_token=") {
+				t.Errorf("forged consent: %d %q, want a token", r.status, r.location)
+			}
+		}},
+		FaultConsentUnbound: {probe: func(t *testing.T, srv *Server) {
+			b := newBrowser(t, srv)
+			form := formOf(t, b.consentPage(b.login(b.authorize(baseline("xyz")))).body, "/consent")
+			form.Set("decision", "allow")
+			r := newBrowser(t, srv).post("/consent", form)
+			if !strings.Contains(r.location, "#access_token=") {
+				t.Errorf("consent from another browser: %d %q, want a token", r.status, r.location)
+			}
+		}},
 		FaultMetadataOmitsToken: {probe: func(t *testing.T, srv *Server) {
 			if listed(metadataOf(t, srv), "response_types_supported", "token") {
 				t.Error("token still listed")

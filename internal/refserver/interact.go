@@ -228,11 +228,19 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	// protection for its authorization endpoint and ensure that a malicious
 	// client cannot obtain authorization without the awareness and explicit
 	// consent of the resource owner."
-	if !s.sameOrigin(r) || !s.csrfValid("consent", id, browser, form.Get(fieldCSRF)) {
+	unbound := s.faults.on(FaultConsentUnbound)
+	if p, ok := s.getPending(id); ok && unbound {
+		browser = p.browser // the fault trusts the request_id alone
+	}
+	csrfOK := s.sameOrigin(r) && s.csrfValid("consent", id, browser, form.Get(fieldCSRF))
+	if !csrfOK && !s.faults.on(FaultConsentCSRFUnchecked) {
 		s.forbidden(w)
 		return
 	}
 	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	if unbound && !signedIn {
+		se, signedIn = session{username: username}, true
+	}
 	pr, ok := s.getPending(id)
 	if !ok || pr.browser != browser {
 		s.unknownRequest(w)
