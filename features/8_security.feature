@@ -41,6 +41,16 @@ Feature: Security of the authorization pages
     When the resource owner signs in and approves the request
     Then every page the browser was shown refuses to be framed by other sites
 
+  @SEC-02 @bcp
+  Scenario: The error page for an unknown client cannot be framed by other sites
+    RFC 9700 §4.16 and RFC 6749 §10.13 cover every page the resource owner sees; the
+    page that tells the resource owner that client "unknown-client-sec02" is unknown
+    must refuse framing as the login page does. Information unless --bcp.
+
+    Given an authorization request from the unregistered client "unknown-client-sec02"
+    When the resource owner signs in and approves the request
+    Then every page the browser was shown refuses to be framed by other sites
+
   @SEC-02 @should
   Scenario: Login and consent pages restrict framing with a Content Security Policy
     RFC 9700 §4.16: "authorization servers SHOULD also use Content Security Policy (CSP)
@@ -61,6 +71,17 @@ Feature: Security of the authorization pages
     Given an authorization request from the implicit client
     When the resource owner signs in and approves the request
     Then every page the browser was shown keeps its address from other sites
+
+  @SEC-03 @should
+  Scenario: Login and consent pages load nothing from other sites
+    RFC 9700 §4.2.4: a script, image, stylesheet or frame from another site receives the
+    page's address, with the request's parameters, as referrer (and a script can read
+    the page). Only the server's own origins may serve them. Links a person must click
+    are not counted: the referrer policy above covers them.
+
+    Given an authorization request from the implicit client
+    When the resource owner signs in and approves the request
+    Then no page the browser was shown loads content from other sites
 
   @SEC-04 @should
   Scenario: The redirect that carries the access token may not be cached

@@ -33,6 +33,7 @@ func registerSecuritySteps(sc *godog.ScenarioContext) {
 	sc.Then(`^every page the browser was shown refuses to be framed by other sites$`, framingRefused)
 	sc.Then(`^every page the browser was shown restricts framing with a Content Security Policy$`, frameAncestorsCSP)
 	sc.Then(`^every page the browser was shown keeps its address from other sites$`, referrerRestricted)
+	sc.Then(`^no page the browser was shown loads content from other sites$`, noThirdPartyContent)
 	sc.Then(`^the redirect carrying the access token forbids caching$`, tokenRedirectNotCached)
 	sc.Then(`^the response grants that origin no cross-origin access$`, noCORS)
 	sc.Then(`^the credentials posted to the login form are not re-posted by a redirect$`, noRepostAfterLogin)
@@ -226,6 +227,12 @@ func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
 
 func referrerRestricted(ctx context.Context) (context.Context, error) {
 	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
+}
+
+func noThirdPartyContent(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		return check.NoThirdPartyContent(w.id(), xs, w.env.Profile.Origins())
+	})
 }
 
 func tokenRedirectNotCached(ctx context.Context) (context.Context, error) {

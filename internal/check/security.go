@@ -318,3 +318,67 @@ func ForgedConsentRefused(id string, e *Ending) error {
 	}
 	return nil
 }
+
+// thirdPartyTags are the elements whose address the browser loads by
+// itself, with the page's address as referrer: attribute by element.
+var thirdPartyTags = map[string]string{"script": "src", "img": "src", "iframe": "src", "link": "href", "embed": "src", "object": "data", "audio": "src", "video": "src", "source": "src"}
+
+// NoThirdPartyContent: the HTML pages of the flow load nothing from origins
+// other than the server's (RFC 9700 §4.2.4: third-party content on these
+// pages receives their address, parameters included, as referrer). allowed
+// are the server's origins, "scheme://host:port".
+func NoThirdPartyContent(id string, xs []Exchange, allowed []string) error {
+	ok := map[string]bool{}
+	for _, o := range allowed {
+		if u, err := url.Parse(o); err == nil {
+			ok[originOf(u)] = true
+		}
+	}
+	for _, p := range pages(xs) {
+		base, err := url.Parse(p.URL)
+		if err != nil {
+			continue
+		}
+		var foreign []string
+		z := html.NewTokenizer(strings.NewReader(p.Body))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			t := z.Token()
+			attr, watched := thirdPartyTags[t.Data]
+			if !watched {
+				continue
+			}
+			for _, a := range t.Attr {
+				if !strings.EqualFold(a.Key, attr) || strings.TrimSpace(a.Val) == "" {
+					continue
+				}
+				ref, err := url.Parse(strings.TrimSpace(a.Val))
+				if err != nil {
+					continue
+				}
+				u := base.ResolveReference(ref)
+				if u.Scheme != "http" && u.Scheme != "https" {
+					continue // data:, blob:
+				}
+				if o := originOf(u); !ok[o] {
+					foreign = append(foreign, fmt.Sprintf("<%s %s=%q>", t.Data, attr, redact.Params(u.String())))
+				}
+			}
+		}
+		if len(foreign) > 0 {
+			return Fail(id, "the page %s loads content from other sites, which receive its address: %s", p.where(), strings.Join(unique(foreign), ", "))
+		}
+	}
+	return nil
+}
+
+// originOf is "scheme://host:port" with the port made explicit.
+func originOf(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}

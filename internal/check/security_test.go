@@ -3,6 +3,7 @@ package check
 import (
 	"crypto/tls"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -138,5 +139,17 @@ func TestMetadata(t *testing.T) {
 	m["authorization_endpoint"] = "http://as.example/authorize"
 	if EndpointAndIssuer("META-03", m, "https://as.example") == nil {
 		t.Error("http must fail")
+	}
+}
+
+func TestNoThirdPartyContent(t *testing.T) {
+	allowed := []string{"https://as.example", "http://127.0.0.1:3900"}
+	ok := page(nil, `<script src="/app.js"></script><img src="https://as.example:443/logo.png"><link rel=stylesheet href="http://127.0.0.1:3900/s.css"><img src="data:image/png;base64,AA"><a href="https://other.example/privacy">p</a>`)
+	if err := NoThirdPartyContent("SEC-03", []Exchange{ok}, allowed); err != nil {
+		t.Error(err)
+	}
+	bad := page(nil, `<script src="//cdn.example/x.js"></script>`)
+	if err := NoThirdPartyContent("SEC-03", []Exchange{bad}, allowed); err == nil || !strings.Contains(err.Error(), "cdn.example") {
+		t.Errorf("a script from another site must fail, got %v", err)
 	}
 }

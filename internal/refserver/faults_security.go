@@ -20,6 +20,10 @@ const (
 	FaultLoginFramable Fault = "login-page-framable"
 	// FaultNoFrameAncestors: pages carry X-Frame-Options but no CSP frame-ancestors.
 	FaultNoFrameAncestors Fault = "no-csp-frame-ancestors"
+	// FaultErrorPageFramable: error pages carry neither X-Frame-Options nor CSP frame-ancestors.
+	FaultErrorPageFramable Fault = "error-page-framable"
+	// FaultConsentThirdPartyScript: the consent page loads a script from another site.
+	FaultConsentThirdPartyScript Fault = "consent-page-third-party-script"
 	// FaultConsentNoReferrerPolicy: the consent page sets no referrer policy (header nor meta).
 	FaultConsentNoReferrerPolicy Fault = "consent-page-no-referrer-policy"
 	// FaultTokenRedirectCacheable: the redirect carrying the token is marked cacheable.
@@ -60,6 +64,10 @@ var securityFaults = []FaultInfo{
 		"The login page carries neither X-Frame-Options nor a Content-Security-Policy frame-ancestors directive."},
 	{FaultNoFrameAncestors, []string{"SEC-02"},
 		"Pages carry X-Frame-Options: DENY but no Content-Security-Policy frame-ancestors directive."},
+	{FaultErrorPageFramable, []string{"SEC-02"},
+		"Error pages carry neither X-Frame-Options nor a Content-Security-Policy frame-ancestors directive."},
+	{FaultConsentThirdPartyScript, []string{"SEC-03"},
+		"The consent page loads a script from https://cdn.analytics.example, which receives the page's address as referrer."},
 	{FaultConsentNoReferrerPolicy, []string{"SEC-03"},
 		"The consent page sets no referrer policy, neither as a header nor as <meta name=\"referrer\">."},
 	{FaultTokenRedirectCacheable, []string{"SEC-04"},

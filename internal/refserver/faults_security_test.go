@@ -64,6 +64,19 @@ func securityFaultCases() map[Fault]faultCase {
 				t.Errorf("headers %v: want X-Frame-Options only", r.header)
 			}
 		}},
+		FaultErrorPageFramable: {probe: func(t *testing.T, srv *Server) {
+			r := newBrowser(t, srv).get("/nowhere")
+			if r.status != http.StatusNotFound || r.header.Get("X-Frame-Options") != "" || r.header.Get("Content-Security-Policy") != "" {
+				t.Errorf("error page %d %v: want no anti-framing headers", r.status, r.header)
+			}
+		}},
+		FaultConsentThirdPartyScript: {probe: func(t *testing.T, srv *Server) {
+			b := newBrowser(t, srv)
+			page := b.consentPage(b.login(b.authorize(baseline("xyz"))))
+			if !strings.Contains(page.body, `<script src="https://cdn.analytics.example/track.js">`) {
+				t.Error("consent page loads no third-party script")
+			}
+		}},
 		FaultConsentNoReferrerPolicy: {probe: func(t *testing.T, srv *Server) {
 			b := newBrowser(t, srv)
 			page := b.consentPage(b.login(b.authorize(baseline("xyz"))))

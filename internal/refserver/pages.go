@@ -93,6 +93,11 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, data
 		body = bytes.Replace(body, []byte(metaReferrerLine), nil, 1)
 		w.Header().Del("Referrer-Policy")
 	}
+	// RFC 9700 §4.2.4: third-party content on the consent page would receive
+	// its address; the fault loads a script from another site.
+	if name == "consent" && s.faults.on(FaultConsentThirdPartyScript) {
+		body = bytes.Replace(body, []byte("</head>"), []byte(`<script src="https://cdn.analytics.example/track.js"></script>`+"\n</head>"), 1)
+	}
 	writeHTML(w, status, body)
 }
 
@@ -103,6 +108,12 @@ const metaReferrerLine = `<meta name="referrer" content="no-referrer">` + "\n"
 // link, refresh, form or script (RFC 6749 §4.2.2.1: inform the resource owner,
 // never redirect); everything reflected is escaped by html/template.
 func (s *Server) renderError(w http.ResponseWriter, status int, title, message string) {
+	// RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
+	// attacks" — error pages included; the fault lets them be framed.
+	if s.faults.on(FaultErrorPageFramable) {
+		w.Header().Del("X-Frame-Options")
+		w.Header().Del("Content-Security-Policy")
+	}
 	s.renderPage(w, status, "error", errorPage{Title: title, Message: message})
 }
 
