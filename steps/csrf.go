@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -80,11 +81,15 @@ func consentForged(ctx context.Context, how string) (context.Context, error) {
 	if hop.Location != "" {
 		// Follow what the server answered, the resource owner refusing any
 		// new consent page: only a token issued for the forged form counts.
-		next, nerr := from.Navigate(ctx, http.MethodGet, resolveAgainst(hop.URL, hop.Location), "", "redirect")
+		via := fmt.Sprintf("redirect %d", hop.Status)
+		next, nerr := from.Navigate(ctx, http.MethodGet, resolveAgainst(hop.URL, hop.Location), "", via)
 		switch {
 		case nerr != nil:
 			return ctx, w.harnessErr(nerr)
 		case next.Departure != nil:
+			if next.Departure.Via == via && next.Departure.Status == 0 {
+				next.Departure.Status = hop.Status // the probe's redirect led straight out
+			}
 			e = Ending(&interact.Outcome{Kind: interact.Redirected, Departure: next.Departure})
 		default:
 			e = &check.Ending{StoppedAt: next.Page.URL.String(), Status: next.Page.Status}
