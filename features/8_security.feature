@@ -18,6 +18,18 @@ Feature: Security of the authorization pages
     When the resource owner signs in and approves the request
     Then every request the browser made to the server used https
 
+  @SEC-01 @must
+  Scenario: The plain-http address of the endpoint serves no sign-in page
+    RFC 6749 §3.1, §10.9 and RFC 9700 §2.6: the http:// form of the authorization
+    endpoint must not show the login page nor answer the client; a redirect to https
+    (or an error) is the only acceptable answer. The request is sent to the http origin
+    of the endpoint's host that the target profile lists in allowed_origins; skipped
+    when it lists none (the harness never guesses addresses to contact).
+
+    Given an authorization request from the implicit client
+    When the authorization request is sent to the plain-http address of the same host
+    Then that address serves no sign-in page and sends nothing to the client
+
   @SEC-01 @should
   Scenario: The authorization endpoint refuses TLS versions below 1.2
     RFC 9700 §2.6 requires TLS as profiled by BCP 195, and RFC 8996 deprecates

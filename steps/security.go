@@ -28,7 +28,9 @@ func registerSecuritySteps(sc *godog.ScenarioContext) {
 	sc.When(`^a script on "([^"]*)" sends the authorization request with (GET|OPTIONS)$`, crossOriginProbe)
 	sc.When(`^the login page is opened with "([^"]*)" added to its address, and the resource owner signs in and approves$`, loginWithParam)
 
+	sc.When(`^the authorization request is sent to the plain-http address of the same host$`, sendToHTTPVariant)
 	sc.Then(`^every request the browser made to the server used https$`, allHTTPS)
+	sc.Then(`^that address serves no sign-in page and sends nothing to the client$`, httpVariantServesNothing)
 	sc.Then(`^the server refuses the connection$`, legacyTLSRefused)
 	sc.Then(`^every page the browser was shown refuses to be framed by other sites$`, framingRefused)
 	sc.Then(`^every page the browser was shown restricts framing with a Content Security Policy$`, frameAncestorsCSP)
@@ -202,7 +204,65 @@ func loginWithParam(ctx context.Context, extra string) (context.Context, error) 
 	return attachEvidence(ctx, w), nil
 }
 
+// sendToHTTPVariant sends the request, as the resource owner's browser
+// would, to the http origin of the endpoint's host that the profile allows
+// (allowed_origins), and follows what it answers.
+func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	p := w.env.Profile
+	ep, err := url.Parse(p.AuthorizationEndpoint)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	if ep.Scheme != "https" {
+		return ctx, w.skipBecause("the authorization endpoint itself is plain http; scenario 'Every page of the flow is served over https' reports it")
+	}
+	variant := ""
+	for _, o := range p.AllowedOrigins {
+		if u, err := url.Parse(o); err == nil && u.Scheme == "http" && strings.EqualFold(u.Hostname(), ep.Hostname()) {
+			variant = strings.TrimSuffix(o, "/")
+			break
+		}
+	}
+	if variant == "" {
+		return ctx, w.skipBecause("the target profile allows no plain-http origin on the endpoint's host %s (allowed_origins), so its http address is not probed", ep.Hostname())
+	}
+	target := variant + ep.EscapedPath()
+	if q := strings.SplitN(w.req.URL(), "?", 2); len(q) == 2 {
+		target += "?" + q[1]
+	}
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	defer a.CloseIdleConnections()
+	res, err := a.Navigate(ctx, http.MethodGet, target, "", "start")
+	ctx = attachEvidence(ctx, w)
+	if err != nil {
+		var ae *agent.Error
+		if errors.As(err, &ae) && ae.Kind != agent.KindTimeout && ae.Kind != agent.KindCanceled {
+			// Refused or reset: the http address serves nothing, as required.
+			w.ending = &check.Ending{Reason: "the plain-http address refused the request: " + ae.Error()}
+			return ctx, nil
+		}
+		return ctx, w.harnessErr(err)
+	}
+	out := &interact.Outcome{Kind: interact.Stopped, Page: res.Page, Departure: res.Departure}
+	if res.Departure != nil {
+		out.Kind = interact.Redirected
+	}
+	w.ending = Ending(out)
+	return ctx, nil
+}
+
 // --- Then ---
+
+func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
+	})
+}
 
 func allHTTPS(ctx context.Context) (context.Context, error) {
 	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })

@@ -382,3 +382,39 @@ func originOf(u *url.URL) string {
 	}
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
+
+// hasPasswordField reports an <input type="password"> in an HTML body.
+func hasPasswordField(body string) bool {
+	z := html.NewTokenizer(strings.NewReader(body))
+	for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		t := z.Token()
+		if t.Data != "input" {
+			continue
+		}
+		for _, a := range t.Attr {
+			if strings.EqualFold(a.Key, "type") && strings.EqualFold(strings.TrimSpace(a.Val), "password") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// HTTPVariantServesNothing: the plain-http form of the authorization
+// endpoint neither shows a sign-in page over http nor answers the client
+// (RFC 6749 §3.1, §10.9; RFC 9700 §2.6). A redirect to https, or an error,
+// is fine.
+func HTTPVariantServesNothing(id string, xs []Exchange, e *Ending) error {
+	for _, x := range pages(xs) {
+		if u, err := url.Parse(x.URL); err == nil && u.Scheme == "http" && hasPasswordField(x.Body) {
+			return Fail(id, "the plain-http address serves a sign-in page: %s; expected only a redirect to https (or an error)", x.where())
+		}
+	}
+	if e.Left && e.ToClient {
+		return Fail(id, "the request sent to the plain-http address was answered to the client: %s; expected only a redirect to https (or an error)", e.Describe())
+	}
+	return nil
+}

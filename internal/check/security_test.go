@@ -153,3 +153,19 @@ func TestNoThirdPartyContent(t *testing.T) {
 		t.Errorf("a script from another site must fail, got %v", err)
 	}
 }
+
+func TestHTTPVariantServesNothing(t *testing.T) {
+	login := page(nil, `<form method=post><input type="password" name="pw"></form>`)
+	login.URL = "http://127.0.0.1:8080/authorize?client_id=spa"
+	if HTTPVariantServesNothing("SEC-01", []Exchange{login}, &Ending{}) == nil {
+		t.Error("a sign-in page over http must fail")
+	}
+	login.URL = "https://127.0.0.1:8443/login"
+	bare := Exchange{Method: "GET", URL: "http://127.0.0.1:8080/authorize?x", Status: 301, Location: "https://127.0.0.1:8443/", Header: http.Header{}}
+	if err := HTTPVariantServesNothing("SEC-01", []Exchange{bare, login}, &Ending{}); err != nil {
+		t.Errorf("a redirect to https, then a page over https: %v", err)
+	}
+	if HTTPVariantServesNothing("SEC-01", []Exchange{bare}, &Ending{Left: true, ToClient: true, Target: "https://client.example.com/cb#error=x"}) == nil {
+		t.Error("an answer to the client must fail")
+	}
+}

@@ -1,19 +1,13 @@
 package refserver
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"log"
-	"net"
-	"net/http"
-	"time"
-)
+import "net/http"
 
 // The security and metadata fault switches (SEC, META).
 const (
 	// FaultEndpointOverHTTP: the authorization endpoint is a plain-http address that forwards to the https one.
 	FaultEndpointOverHTTP Fault = "authorization-endpoint-over-http"
+	// FaultHTTPVariantServesLogin: the plain-http address serves the login page for /authorize.
+	FaultHTTPVariantServesLogin Fault = "http-variant-serves-login"
 	// FaultLegacyTLS: the server accepts TLS 1.0 and 1.1 handshakes.
 	FaultLegacyTLS Fault = "legacy-tls-accepted"
 	// FaultLoginFramable: the login page carries neither X-Frame-Options nor CSP frame-ancestors.
@@ -58,6 +52,8 @@ const (
 var securityFaults = []FaultInfo{
 	{FaultEndpointOverHTTP, []string{"SEC-01"},
 		"The authorization endpoint is a plain-http address that forwards the request, parameters and all, to the https one."},
+	{FaultHTTPVariantServesLogin, []string{"SEC-01"},
+		"The server's plain-http address answers an authorization request with the login page instead of a bare redirect to https."},
 	{FaultLegacyTLS, []string{"SEC-01"},
 		"The server completes TLS 1.0 and TLS 1.1 handshakes."},
 	{FaultLoginFramable, []string{"SEC-02"},
@@ -126,48 +122,10 @@ func (s *Server) metadataFaults(m *metadata) {
 func (s *Server) authorizationEndpoint() string {
 	// RFC 6749 §3.1: "the authorization server MUST require the use of TLS
 	// [...] when sending requests to the authorization endpoint".
-	if s.front != nil {
+	if s.faults.on(FaultEndpointOverHTTP) {
 		return s.front.url + "/authorize"
 	}
 	return s.issuer + "/authorize"
-}
-
-// httpFront is a plain-http listener on loopback that forwards every request,
-// query included, to the https server (FaultEndpointOverHTTP).
-type httpFront struct {
-	url  string
-	srv  *http.Server
-	done chan struct{}
-}
-
-func startHTTPFront(issuer string) (*httpFront, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("refserver: listen (http front): %w", err)
-	}
-	f := &httpFront{url: "http://" + ln.Addr().String(), done: make(chan struct{})}
-	f.srv = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Location", issuer+r.URL.RequestURI())
-			w.WriteHeader(http.StatusTemporaryRedirect)
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0),
-	}
-	go func() {
-		defer close(f.done)
-		_ = f.srv.Serve(ln)
-	}()
-	return f, nil
-}
-
-func (f *httpFront) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := f.srv.Shutdown(ctx); err != nil {
-		_ = f.srv.Close()
-	}
-	<-f.done
 }
 
 // corsGranted answers as a server that supports CORS at its authorization

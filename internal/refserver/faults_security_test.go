@@ -43,6 +43,12 @@ func securityFaultCases() map[Fault]faultCase {
 				t.Errorf("%d %q: want a 307 to the https endpoint with the query", r.status, r.location)
 			}
 		}},
+		FaultHTTPVariantServesLogin: {probe: func(t *testing.T, srv *Server) {
+			r := newBrowser(t, srv).get(srv.front.url + "/authorize?" + baseline("xyz"))
+			if r.status != http.StatusOK || !strings.Contains(r.body, `type="password"`) {
+				t.Errorf("http variant: %d, want the login page", r.status)
+			}
+		}},
 		FaultLegacyTLS: {probe: func(t *testing.T, srv *Server) {
 			conn, err := tls.Dial("tcp", strings.TrimPrefix(srv.Issuer(), "https://"), &tls.Config{
 				MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11, InsecureSkipVerify: true}) //nolint:gosec // test
@@ -196,6 +202,12 @@ func TestSecurityConformant(t *testing.T) {
 		t.Error(err)
 	}
 	b := newBrowser(t, srv)
+	if r := b.get(srv.front.url + "/authorize?" + baseline("xyz")); r.status != http.StatusMovedPermanently || r.location != srv.Issuer()+"/" {
+		t.Errorf("http variant: %d %q, want a bare redirect to the https origin", r.status, r.location)
+	}
+	if !strings.Contains(string(srv.ProfileYAML()), "allowed_origins: [\""+srv.front.url+"\"]") {
+		t.Error("the profile does not list the http address")
+	}
 	r := b.do(http.MethodOptions, "/authorize", nil, http.Header{"Origin": {"https://evil.example"}})
 	if r.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Error("CORS granted")

@@ -39,6 +39,9 @@ func (s *Server) ProfileYAML() []byte {
 			line(2, "scope: "+yamlScalar(defaultScope))
 		}
 	}
+	// The plain-http address of the same host (http_front.go), so that the
+	// harness may probe the http form of the endpoint.
+	line(0, "allowed_origins: ["+yamlQuoted(s.front.url)+"]")
 	line(0, "resource_owner:")
 	line(1, "username: "+yamlScalar(username))
 	line(1, "password: "+yamlQuoted(s.password))

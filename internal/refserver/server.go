@@ -33,7 +33,7 @@ type Server struct {
 	clients  map[string]client
 
 	httpSrv   *http.Server
-	front     *httpFront // plain-http endpoint, only under FaultEndpointOverHTTP
+	front     *httpFront // the plain-http address of the same host (http_front.go)
 	serveDone chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -124,11 +124,9 @@ func Start(opts Options) (*Server, error) {
 		// the client's business, not noise for the harness's output.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	if fs.on(FaultEndpointOverHTTP) {
-		if s.front, err = startHTTPFront(s.issuer); err != nil {
-			ln.Close()
-			return nil, err
-		}
+	if s.front, err = s.startHTTPFront(); err != nil {
+		ln.Close()
+		return nil, err
 	}
 	go func() {
 		defer close(s.serveDone)
