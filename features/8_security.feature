@@ -97,9 +97,10 @@ Feature: Security of the authorization pages
 
   @SEC-04 @should
   Scenario: The redirect that carries the access token may not be cached
-    RFC 6819 §4.4.2.2 and RFC 6749 §5.1: a response carrying a token must say
-    "Cache-Control: no-store", so that no browser or proxy keeps the redirect whose
-    Location holds the access token in its fragment.
+    RFC 6819 §4.4.2.2 (access token leak in browser history: make responses
+    non-cacheable), as RFC 6749 §5.1 requires for the token endpoint: the redirect whose
+    Location holds the access token in its fragment should say "Cache-Control: no-store",
+    so that no browser or proxy keeps it.
 
     Given an authorization request from the implicit client
     When the resource owner signs in and approves the request
@@ -107,7 +108,7 @@ Feature: Security of the authorization pages
 
   @SEC-05 @must
   Scenario: A cross-origin request to the authorization endpoint gets no CORS grant
-    RFC 9700 §2.6: "the authorization endpoint MUST NOT support CORS" — a script on
+    RFC 9700 §2.6: the authorization endpoint must not support CORS — a script on
     another site must not read the endpoint's answer. A GET sent with
     "Origin: https://evil.example" must get no Access-Control-Allow-Origin.
 
@@ -117,7 +118,7 @@ Feature: Security of the authorization pages
 
   @SEC-05 @must
   Scenario: A CORS preflight to the authorization endpoint is not granted
-    RFC 9700 §2.6: "the authorization endpoint MUST NOT support CORS". An OPTIONS
+    RFC 9700 §2.6: the authorization endpoint must not support CORS. An OPTIONS
     preflight from "https://evil.example" asking for GET must get no
     Access-Control-Allow-Origin.
 
@@ -163,7 +164,7 @@ Feature: Security of the authorization pages
 
   @SEC-09 @must
   Scenario: The login page does not send the browser to an address from its parameters
-    RFC 9700 §4.11.1: the authorization server must not be an open redirector. The
+    RFC 9700 §4.11.2: the authorization server must not be an open redirector. The
     login page is opened with the usual return parameters — next, return, returnTo,
     return_to, continue, redirect, url, goto — naming "https://evil.example/sec09";
     after signing in the browser must not end up there.

@@ -92,8 +92,8 @@ func framingDenied(h http.Header) bool {
 
 // frameAncestors reports a CSP frame-ancestors directive that restricts
 // framing ('none', 'self' or a list of sources other than "*"). Only the
-// header counts: browsers ignore frame-ancestors in a <meta> policy (CSP 2
-// §7.7.1), and a Report-Only policy enforces nothing.
+// header counts: browsers ignore frame-ancestors in a <meta> policy (the
+// CSP specification says so), and a Report-Only policy enforces nothing.
 func frameAncestors(h http.Header) bool {
 	for _, policy := range h.Values("Content-Security-Policy") {
 		for _, dir := range strings.Split(policy, ";") {
@@ -231,7 +231,7 @@ func noStore(h http.Header) bool {
 }
 
 // NoCORS: the authorization endpoint grants no cross-origin access to the
-// origin that asked (RFC 9700 §2.6: it "MUST NOT support CORS").
+// origin that asked (RFC 9700 §2.6: it must not support CORS).
 func NoCORS(id, method, origin string, h http.Header) error {
 	if v := h.Values("Access-Control-Allow-Origin"); len(v) > 0 {
 		return Fail(id, "%s with Origin %s was answered with Access-Control-Allow-Origin %q; expected no CORS headers at the authorization endpoint",
@@ -264,7 +264,7 @@ func Escaped(id, param, payload string, xs []Exchange) error {
 }
 
 // NotToOrigin: the browser was not sent to a foreign origin by the server
-// (RFC 9700 §4.11.1: no open redirector).
+// (RFC 9700 §4.11.2: the server is no open redirector).
 func NotToOrigin(id, param string, e *Ending, foreign string) error {
 	if e.Left && strings.HasPrefix(strings.ToLower(e.Target), strings.ToLower(foreign)) {
 		return Fail(id, "the login page followed the %s parameter to %s (%s); expected no redirect to an arbitrary origin", param, foreign, e.Describe())

@@ -105,7 +105,7 @@ type responseTarget struct {
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
-	// RFC 9700 §2.6: "the authorization endpoint MUST NOT support CORS".
+	// RFC 9700 §2.6: the authorization endpoint must not support CORS.
 	if s.faults.on(FaultCORSAtAuthorize) && corsGranted(w, r) {
 		return
 	}

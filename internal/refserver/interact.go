@@ -115,7 +115,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			w.Header().Del("Content-Security-Policy")
 		}
 		page := s.loginPage(pr, "", "")
-		// RFC 9700 §4.11.1: no open redirector; the fault carries a
+		// RFC 9700 §4.11.2: no open redirector; the fault carries a
 		// "next" address through the login form.
 		if s.faults.on(FaultLoginOpenRedirect) {
 			page.Next = r.URL.Query().Get("next")
