@@ -1,6 +1,391 @@
 package steps
 
-import "github.com/cucumber/godog"
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
+	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/fragment"
+	"github.com/implicitspec/implicitspec/internal/interact"
+)
 
 // registerSecuritySteps binds the steps of the security features.
-func registerSecuritySteps(sc *godog.ScenarioContext) {}
+func registerSecuritySteps(sc *godog.ScenarioContext) {
+	registerMetadataSteps(sc)
+
+	sc.Given(`^the request parameter "([a-z_]+)" is "([^"]*)"$`, requestParamIs)
+
+	sc.When(`^a client connects to the authorization endpoint offering only TLS 1\.0 and TLS 1\.1$`, offerLegacyTLS)
+	sc.When(`^a script on "([^"]*)" sends the authorization request with (GET|OPTIONS)$`, crossOriginProbe)
+	sc.When(`^the login page is opened with "([^"]*)" added to its address, and the resource owner signs in and approves$`, loginWithParam)
+
+	sc.When(`^the authorization request is sent to the plain-http address of the same host$`, sendToHTTPVariant)
+	sc.Then(`^every request the browser made to the server used https$`, allHTTPS)
+	sc.Then(`^that address serves no sign-in page and sends nothing to the client$`, httpVariantServesNothing)
+	sc.Then(`^the server refuses the connection$`, legacyTLSRefused)
+	sc.Then(`^every page the browser was shown refuses to be framed by other sites$`, framingRefused)
+	sc.Then(`^every page the browser was shown restricts framing with a Content Security Policy$`, frameAncestorsCSP)
+	sc.Then(`^every page the browser was shown keeps its address from other sites$`, referrerRestricted)
+	sc.Then(`^no page the browser was shown loads content from other sites$`, noThirdPartyContent)
+	sc.Then(`^the redirect carrying the access token forbids caching$`, tokenRedirectNotCached)
+	sc.Then(`^the response grants that origin no cross-origin access$`, noCORS)
+	sc.Then(`^the credentials posted to the login form are not re-posted by a redirect$`, noRepostAfterLogin)
+	sc.Then(`^no page the browser was shown contains the markup unescaped$`, markupEscaped)
+	sc.Then(`^the browser is not sent to "([^"]*)"$`, notSentTo)
+
+	sc.When(`^the resource owner signs in, and another site forges the consent form without its anti-forgery field$`, consentForgedBySite)
+	sc.When(`^the resource owner signs in, and the consent form is submitted from a browser without the resource owner's cookies$`, consentFromOtherBrowser)
+	sc.Then(`^the forged consent issues no access token$`, forgedConsentNoToken)
+}
+
+// securityState is what the security steps keep for their scenario, in the
+// context next to the world.
+type securityState struct {
+	payloads   map[string]string // parameter -> markup sent in it
+	negotiated uint16            // TLS version a legacy-only handshake reached (0: refused)
+	probed     bool
+	probe      agent.Hop
+	origin     string
+}
+
+type securityKey struct{}
+
+func securityFrom(ctx context.Context) (context.Context, *securityState) {
+	if s, ok := ctx.Value(securityKey{}).(*securityState); ok {
+		return ctx, s
+	}
+	s := &securityState{payloads: map[string]string{}}
+	return context.WithValue(ctx, securityKey{}, s), s
+}
+
+// exchanges are the requests the browser sent and got an answer to.
+func exchanges(a *agent.Agent) []check.Exchange {
+	var out []check.Exchange
+	for _, h := range a.Hops() {
+		if !h.Sent || h.Err != "" {
+			continue
+		}
+		out = append(out, check.Exchange{Method: h.Method, URL: h.URL, Status: h.Status,
+			Header: h.Header, Body: h.BodyExcerpt, Location: h.Location})
+	}
+	return out
+}
+
+// flowJudged wraps a Then step over the browser's exchanges.
+func flowJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		if w.agent == nil {
+			return w.harnessErr(errors.New("no browser ran the flow"))
+		}
+		return judge(w, exchanges(w.agent))
+	})
+}
+
+// --- Given ---
+
+func requestParamIs(ctx context.Context, name, value string) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	w := worldFrom(ctx)
+	w.req.Set(name, value)
+	switch name {
+	case "redirect_uri":
+		w.redirectURI = value
+	case "state":
+		w.sentState = &value
+	}
+	s.payloads[name] = value
+	return ctx, nil
+}
+
+// --- When ---
+
+func offerLegacyTLS(ctx context.Context) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	w := worldFrom(ctx)
+	u, err := url.Parse(w.env.Profile.AuthorizationEndpoint)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	if u.Scheme != "https" {
+		return ctx, w.skipBecause("the authorization endpoint is not https (%s), so there is no TLS to judge; scenario SEC-01 'Every page of the flow is served over https' reports it", u.Scheme)
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "443"
+	}
+	d := &net.Dialer{Timeout: w.env.Timeout}
+	// Only the protocol version is probed: the certificate was verified by
+	// every other scenario, and no request is sent on this connection.
+	conn, err := tls.DialWithDialer(d, "tcp", net.JoinHostPort(host, port), &tls.Config{
+		ServerName:         host,
+		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         tls.VersionTLS11,
+		InsecureSkipVerify: true, //nolint:gosec // version probe only, nothing is sent
+	})
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return ctx, w.harnessErr(fmt.Errorf("TLS probe of %s: %w", u.Host, err))
+		}
+		s.negotiated = 0 // refused: what is expected
+		s.probed = true
+		return ctx, nil
+	}
+	s.negotiated = conn.ConnectionState().Version
+	s.probed = true
+	_ = conn.Close()
+	return ctx, nil
+}
+
+func crossOriginProbe(ctx context.Context, origin, method string) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	w := worldFrom(ctx)
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	defer a.CloseIdleConnections()
+	h := http.Header{}
+	h.Set("Origin", origin)
+	if method == http.MethodOptions {
+		h.Set("Access-Control-Request-Method", http.MethodGet)
+		h.Set("Access-Control-Request-Headers", "authorization")
+	}
+	hop, err := a.Probe(ctx, method, w.req.URL(), "", h)
+	ctx = attachEvidence(ctx, w)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	s.probe, s.probed, s.origin = hop, true, origin
+	w.ending = &check.Ending{StoppedAt: hop.URL, Status: hop.Status}
+	return ctx, nil
+}
+
+// loginWithParam starts the request, stops at the first page (the login
+// page), opens it again with extra added to its query, and goes on from
+// there as the resource owner would.
+func loginWithParam(ctx context.Context, extra string) (context.Context, error) {
+	w := worldFrom(ctx)
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	defer a.CloseIdleConnections()
+	res, err := a.Navigate(ctx, "GET", w.req.URL(), "", "start")
+	if err != nil {
+		return attachEvidence(ctx, w), w.harnessErr(err)
+	}
+	if res.Page == nil {
+		return attachEvidence(ctx, w), w.skipBecause("the authorization request did not stop on a login page (it %s)", res.Departure.Via)
+	}
+	login := *res.Page.URL
+	login.Fragment, login.RawFragment = "", ""
+	if login.RawQuery != "" {
+		login.RawQuery += "&"
+	}
+	login.RawQuery += extra
+	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: login.String()}, w.env.InteractOptions(interact.Approve))
+	ctx = attachEvidence(ctx, w)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.outcome, w.ending = out, Ending(out)
+	return attachEvidence(ctx, w), nil
+}
+
+// sendToHTTPVariant sends the request, as the resource owner's browser
+// would, to the http origin of the endpoint's host that the profile allows
+// (allowed_origins), and follows what it answers.
+func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	p := w.env.Profile
+	ep, err := url.Parse(p.AuthorizationEndpoint)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	if ep.Scheme != "https" {
+		return ctx, w.skipBecause("the authorization endpoint itself is plain http; scenario 'Every page of the flow is served over https' reports it")
+	}
+	variant := ""
+	for _, o := range p.AllowedOrigins {
+		if u, err := url.Parse(o); err == nil && u.Scheme == "http" && strings.EqualFold(u.Hostname(), ep.Hostname()) {
+			variant = strings.TrimSuffix(o, "/")
+			break
+		}
+	}
+	if variant == "" {
+		return ctx, w.skipBecause("the target profile allows no plain-http origin on the endpoint's host %s (allowed_origins), so its http address is not probed", ep.Hostname())
+	}
+	target := variant + ep.EscapedPath()
+	if q := strings.SplitN(w.req.URL(), "?", 2); len(q) == 2 {
+		target += "?" + q[1]
+	}
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	defer a.CloseIdleConnections()
+	res, err := a.Navigate(ctx, http.MethodGet, target, "", "start")
+	ctx = attachEvidence(ctx, w)
+	if err != nil {
+		var ae *agent.Error
+		if errors.As(err, &ae) && ae.Kind != agent.KindTimeout && ae.Kind != agent.KindCanceled {
+			// Refused or reset: the http address serves nothing, as required.
+			w.ending = &check.Ending{Reason: "the plain-http address refused the request: " + ae.Error()}
+			return ctx, nil
+		}
+		return ctx, w.harnessErr(err)
+	}
+	out := &interact.Outcome{Kind: interact.Stopped, Page: res.Page, Departure: res.Departure}
+	if res.Departure != nil {
+		out.Kind = interact.Redirected
+	}
+	w.ending = Ending(out)
+	return ctx, nil
+}
+
+// --- Then ---
+
+func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
+	})
+}
+
+func allHTTPS(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
+}
+
+func legacyTLSRefused(ctx context.Context) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	w := worldFrom(ctx)
+	if !s.probed {
+		return ctx, w.harnessErr(errors.New("no TLS probe ran (no When step)"))
+	}
+	return ctx, check.ModernTLS(w.id(), s.negotiated)
+}
+
+func framingRefused(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
+}
+
+func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
+}
+
+func referrerRestricted(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
+}
+
+func noThirdPartyContent(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		return check.NoThirdPartyContent(w.id(), xs, w.env.Profile.Origins())
+	})
+}
+
+func tokenRedirectNotCached(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		seen, err := check.TokenRedirectsNotCached(w.id(), xs)
+		if err == nil && !seen {
+			return w.skipBecause("no redirect of the flow carried an access token (%s)", w.ending.Describe())
+		}
+		return err
+	})
+}
+
+func noCORS(ctx context.Context) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	w := worldFrom(ctx)
+	if !s.probed {
+		return ctx, w.harnessErr(errors.New("no cross-origin request was sent (no When step)"))
+	}
+	return ctx, check.NoCORS(w.id(), s.probe.Method, s.origin, s.probe.Header)
+}
+
+func noRepostAfterLogin(ctx context.Context) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		pw := w.env.Profile.ResourceOwner.Password
+		for _, x := range xs {
+			if x.Method != http.MethodPost {
+				continue
+			}
+			if h, ok := hopBody(w.agent, x); ok && carriesValue(h, pw) {
+				return check.NoRepostAfterLogin(w.id(), x)
+			}
+		}
+		return w.skipBecause("the browser posted no login form with the password (a remembered session, or a login that is not a form)")
+	})
+}
+
+// hopBody finds the request body of the sent hop x.
+func hopBody(a *agent.Agent, x check.Exchange) (string, bool) {
+	for _, h := range a.Hops() {
+		if h.Sent && h.Method == x.Method && h.URL == x.URL && h.Status == x.Status {
+			return h.RequestBody, true
+		}
+	}
+	return "", false
+}
+
+func carriesValue(body, value string) bool {
+	if value == "" {
+		return false
+	}
+	ps, _ := fragment.Parse(body)
+	for _, p := range ps {
+		if p.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+func markupEscaped(ctx context.Context) (context.Context, error) {
+	ctx, s := securityFrom(ctx)
+	ctx, err := flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+		if len(s.payloads) == 0 {
+			return w.harnessErr(errors.New("the scenario sent no markup to look for"))
+		}
+		for _, name := range []string{"client_id", "redirect_uri", "scope", "state", "response_type"} {
+			p, ok := s.payloads[name]
+			if !ok {
+				continue
+			}
+			if err := check.Escaped(w.id(), name, markupOf(p), xs); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ctx, err
+}
+
+// markupOf is the part of a payload that must never appear verbatim: from
+// its first '<' on (a redirect URI payload carries a harmless prefix).
+func markupOf(p string) string {
+	if i := strings.IndexByte(p, '<'); i >= 0 {
+		return p[i:]
+	}
+	return p
+}
+
+func notSentTo(ctx context.Context, foreign string) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		if err := check.NotToOrigin(w.id(), "added", w.ending, foreign); err != nil {
+			return err
+		}
+		return nil
+	})
+}

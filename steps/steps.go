@@ -159,11 +159,17 @@ func ownerDecides(ctx context.Context, decision string) (context.Context, error)
 	return attachEvidence(ctx, w), nil
 }
 
+// pageBytes is how much of each page the browser keeps as evidence.
+const pageBytes = 256 << 10
+
 // newAgent is a fresh browser for this scenario: its own cookie jar, and the
 // URI the request names counted as the client's, registered or not — the
 // browser must never contact it, and a redirect to it is what is judged.
 func (w *world) newAgent() (*agent.Agent, error) {
 	cfg := w.env.AgentConfig()
+	// Whole pages, not excerpts: the security checks read every page's
+	// markup (a reflected parameter may sit far down the page).
+	cfg.ExcerptBytes = pageBytes
 	if w.redirectURI != "" {
 		cfg.ClientURIs = append(cfg.ClientURIs, w.redirectURI)
 	}

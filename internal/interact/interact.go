@@ -62,6 +62,16 @@ type Options struct {
 	Hints              Hints
 	Decision           Decision
 	MaxSteps           int // pages acted on; default 12
+	// HoldConsent stops the flow just before the consent form is
+	// submitted: the submission is returned in Outcome.HeldConsent, unsent
+	// (the harness replays it in altered forms).
+	HoldConsent bool
+}
+
+// Submission is a form submission the person was about to make.
+type Submission struct {
+	Method, URL, Body string
+	Page              *agent.Page // the page the form is on
 }
 
 // DefaultMaxSteps is Options.MaxSteps when zero.
@@ -101,6 +111,7 @@ type Outcome struct {
 	Reason                   string           // why it stopped, one line
 	Steps                    []string         // what the person did, no secrets
 	LoginShown, ConsentShown bool
+	HeldConsent              *Submission // the consent submission, unsent (Options.HoldConsent)
 }
 
 // Start is the first navigation (the authorization request).
@@ -172,6 +183,11 @@ func Run(ctx context.Context, a *agent.Agent, start Start, opt Options) (*Outcom
 			r.out.Kind, r.out.Reason = Stopped, reason
 			return r.out, nil
 		}
+		if act.consent && opt.HoldConsent && act.method != "" && !strings.EqualFold(act.via, "link") {
+			r.out.Kind, r.out.Reason = Stopped, "held before submitting the consent form"
+			r.out.HeldConsent = &Submission{Method: act.method, URL: act.url, Body: act.body, Page: p}
+			return r.out, nil
+		}
 		if acted >= opt.MaxSteps {
 			return r.fail(r.pageError(p, KindStepLimit, fmt.Sprintf(
 				"acted on %d pages without leaving the server; the next step would have been: %s", opt.MaxSteps, act.step)))
@@ -203,6 +219,7 @@ type runner struct {
 type action struct {
 	method, url, body, via string
 	step                   string // for Outcome.Steps: never the password
+	consent                bool   // the submission of the consent form
 }
 
 func (r *runner) fail(err error) (*Outcome, error) {
@@ -465,7 +482,7 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "consent form: "+err.Error())
 	}
-	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+	return &action{method: s.method, url: s.url, body: s.body, via: "form", consent: true,
 		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
 }
 

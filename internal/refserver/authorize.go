@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"html/template"
 	"io"
 	"maps"
 	"mime"
@@ -111,6 +112,10 @@ type responseTarget struct {
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	// RFC 9700 §2.6: the authorization endpoint must not support CORS.
+	if s.faults.on(FaultCORSAtAuthorize) && corsGranted(w, r) {
+		return
+	}
 	if !s.methodAllowed(w, r) {
 		return
 	}
@@ -170,8 +175,14 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.renderError(w, http.StatusBadRequest, "Unknown client",
-			"The application that sent you here ("+clientID+") is not registered with this server. You have not been redirected back to it.")
+		msg := "The application that sent you here (" + clientID + ") is not registered with this server. You have not been redirected back to it."
+		// RFC 6749 §10.14: input reflected in a page must be sanitised;
+		// the fault writes the client_id as markup.
+		if s.faults.on(FaultUnknownClientUnescaped) {
+			s.renderPage(w, http.StatusBadRequest, "error", errorPage{Title: "Unknown client", Message: template.HTML(msg)}) //nolint:gosec // the fault
+			return
+		}
+		s.renderError(w, http.StatusBadRequest, "Unknown client", msg)
 		return
 	}
 
@@ -215,7 +226,8 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if state, n, bad := p.single("state"); n == 1 && !bad {
 		t.state, t.hasState = state, true
 	}
-	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost {
+	// RFC 8414 §2: the metadata lists form_post, so it must be honoured.
+	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost && !s.faults.on(FaultFormPostIgnored) {
 		// Errors, too, use the requested mode (Form Post Response Mode §2).
 		t.mode = modeFormPost
 	}
@@ -635,6 +647,11 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, s
 		}
 		// Any query of the redirect URI is kept untouched (RFC 6749 §3.1.2).
 		location = target + "#" + encoded
+	}
+	if success && s.faults.on(FaultTokenRedirectCacheable) {
+		// RFC 6819 §4.4.2.2: the redirect carrying the token must not be cached.
+		w.Header().Set("Cache-Control", "private, max-age=300")
+		w.Header().Del("Pragma")
 	}
 	w.Header().Set("Location", location)
 	w.WriteHeader(http.StatusSeeOther)

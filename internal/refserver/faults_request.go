@@ -13,7 +13,7 @@ const (
 	FaultResponseTypeCaseInsensitive Fault = "response-type-case-insensitive"
 	// FaultCompositeOrderSensitive: metadata offers "id_token token", and "token id_token" is read by its first word.
 	FaultCompositeOrderSensitive Fault = "composite-response-type-order-sensitive"
-	// FaultMetadataOmitsToken: metadata lists only "code" while the server issues tokens.
+	// FaultMetadataOmitsToken: metadata leaves token out of response_types_supported while the server issues tokens.
 	FaultMetadataOmitsToken Fault = "metadata-omits-token"
 	// FaultRepeatedParamLastWins: a repeated parameter is not refused; its last value is used.
 	FaultRepeatedParamLastWins Fault = "repeated-parameter-last-wins"

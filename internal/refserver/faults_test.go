@@ -14,7 +14,7 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if want := 17 + len(oidcFaults) + len(requestFaults); len(all) != want {
+	if want := 17 + len(oidcFaults) + len(requestFaults) + len(securityFaults); len(all) != want {
 		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
@@ -195,6 +195,9 @@ func TestFaults(t *testing.T) {
 
 	for _, area := range []map[Fault]faultCase{requestFaultCases} {
 		maps.Copy(cases, area)
+	}
+	for f, c := range securityFaultCases() {
+		cases[f] = c
 	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]

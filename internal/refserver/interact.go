@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,7 +108,19 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			s.unknownRequest(w)
 			return
 		}
-		s.renderLogin(w, http.StatusOK, pr, "", "")
+		// RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
+		// attacks"; the fault lets the login page be framed.
+		if s.faults.on(FaultLoginFramable) {
+			w.Header().Del("X-Frame-Options")
+			w.Header().Del("Content-Security-Policy")
+		}
+		page := s.loginPage(pr, "", "")
+		// RFC 9700 §4.11.2: no open redirector; the fault carries a
+		// "next" address through the login form.
+		if s.faults.on(FaultLoginOpenRedirect) {
+			page.Next = r.URL.Query().Get("next")
+		}
+		s.renderPage(w, http.StatusOK, "login", page)
 		return
 	}
 
@@ -135,20 +148,39 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username)))
 	s.clearForceLogin(id)
+	if next := form.Get("next"); next != "" && s.faults.on(FaultLoginOpenRedirect) {
+		w.Header().Set("Location", next)
+		w.WriteHeader(http.StatusSeeOther)
+		return
+	}
 	// RFC 9700 §4.12: after a POST carrying credentials, 303 See Other so the
 	// browser does not re-POST them; never 307.
+	status := http.StatusSeeOther
+	if s.faults.on(FaultLogin307) {
+		status = http.StatusTemporaryRedirect
+	}
 	w.Header().Set("Location", "/consent?"+fieldRequestID+"="+url.QueryEscape(id))
-	w.WriteHeader(http.StatusSeeOther)
+	w.WriteHeader(status)
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, pr pendingRequest, user, msg string) {
-	s.renderPage(w, status, "login", loginPage{
+	s.renderPage(w, status, "login", s.loginPage(pr, user, msg))
+}
+
+func (s *Server) loginPage(pr pendingRequest, user, msg string) loginPage {
+	p := loginPage{
 		ClientID:  pr.clientID,
 		CSRF:      s.csrfToken("login", pr.id, pr.browser),
 		RequestID: pr.id,
 		Username:  user,
 		Error:     msg,
-	})
+	}
+	// RFC 6749 §10.14: reflected input must be sanitised; the fault writes
+	// the state into the page as markup.
+	if s.faults.on(FaultStateUnescapedOnLogin) && pr.hasState {
+		p.Note = template.HTML("Request reference: " + pr.state) //nolint:gosec // the fault
+	}
+	return p
 }
 
 func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
@@ -185,15 +217,30 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := form.Get(fieldRequestID)
+	if s.faults.on(FaultLogin307) && form.Get(fieldPassword) != "" {
+		// Under FaultLogin307 the browser re-posts the login form here;
+		// the server shows the consent page as for a GET.
+		r.Method = http.MethodGet
+		s.handleConsent(w, r)
+		return
+	}
 	// RFC 6749 §10.12: "The authorization server MUST implement CSRF
 	// protection for its authorization endpoint and ensure that a malicious
 	// client cannot obtain authorization without the awareness and explicit
 	// consent of the resource owner."
-	if !s.sameOrigin(r) || !s.csrfValid("consent", id, browser, form.Get(fieldCSRF)) {
+	unbound := s.faults.on(FaultConsentUnbound)
+	if p, ok := s.getPending(id); ok && unbound {
+		browser = p.browser // the fault trusts the request_id alone
+	}
+	csrfOK := s.sameOrigin(r) && s.csrfValid("consent", id, browser, form.Get(fieldCSRF))
+	if !csrfOK && !s.faults.on(FaultConsentCSRFUnchecked) {
 		s.forbidden(w)
 		return
 	}
 	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	if unbound && !signedIn {
+		se, signedIn = session{username: username}, true
+	}
 	pr, ok := s.getPending(id)
 	if !ok || pr.browser != browser {
 		s.unknownRequest(w)

@@ -34,10 +34,12 @@ var pages = template.Must(template.New("pages").Parse(`
 {{define "login"}}{{template "head" "Sign in"}}<h1>Sign in</h1>
 <p>Sign in to continue to <strong>{{.ClientID}}</strong>.</p>
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>
+{{end}}{{with .Note}}<p>{{.}}</p>
 {{end}}<form method="post" action="/login">
 <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <input type="hidden" name="request_id" value="{{.RequestID}}">
-<p><label for="username">Username</label>
+{{with .Next}}<input type="hidden" name="next" value="{{.}}">
+{{end}}<p><label for="username">Username</label>
 <input type="text" id="username" name="username" autocomplete="username" value="{{.Username}}"></p>
 <p><label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password"></p>
@@ -60,10 +62,15 @@ var pages = template.Must(template.New("pages").Parse(`
 {{template "foot"}}{{end}}
 `))
 
-type errorPage struct{ Title, Message string }
+type errorPage struct {
+	Title   string
+	Message any // a string, escaped; template.HTML only under FaultUnknownClientUnescaped
+}
 
 type loginPage struct {
 	ClientID, CSRF, RequestID, Username, Error string
+	Next                                       string        // under FaultLoginOpenRedirect only
+	Note                                       template.HTML // under FaultStateUnescapedOnLogin only
 }
 
 type consentPage struct {
@@ -79,13 +86,34 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, data
 		http.Error(w, "internal error rendering page", http.StatusInternalServerError)
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	body := buf.Bytes()
+	// RFC 9700 §4.2.4: the consent page keeps its address from other sites;
+	// the fault drops both the header and the meta element.
+	if name == "consent" && s.faults.on(FaultConsentNoReferrerPolicy) {
+		body = bytes.Replace(body, []byte(metaReferrerLine), nil, 1)
+		w.Header().Del("Referrer-Policy")
+	}
+	// RFC 9700 §4.2.4: third-party content on the consent page would receive
+	// its address; the fault loads a script from another site.
+	if name == "consent" && s.faults.on(FaultConsentThirdPartyScript) {
+		body = bytes.Replace(body, []byte("</head>"), []byte(`<script src="https://cdn.analytics.example/track.js"></script>`+"\n</head>"), 1)
+	}
+	writeHTML(w, status, body)
 }
+
+// metaReferrerLine is the referrer policy every page's head carries.
+const metaReferrerLine = `<meta name="referrer" content="no-referrer">` + "\n"
 
 // renderError shows an error page at the server's own origin. It contains no
 // link, refresh, form or script (RFC 6749 §4.2.2.1: inform the resource owner,
 // never redirect); everything reflected is escaped by html/template.
 func (s *Server) renderError(w http.ResponseWriter, status int, title, message string) {
+	// RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
+	// attacks" — error pages included; the fault lets them be framed.
+	if s.faults.on(FaultErrorPageFramable) {
+		w.Header().Del("X-Frame-Options")
+		w.Header().Del("Content-Security-Policy")
+	}
 	s.renderPage(w, status, "error", errorPage{Title: title, Message: message})
 }
 

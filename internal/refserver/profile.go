@@ -19,7 +19,7 @@ func (s *Server) ProfileYAML() []byte {
 	}
 	line(0, "name: implicitspec-reference")
 	line(0, "issuer: "+yamlScalar(s.issuer))
-	line(0, "authorization_endpoint: "+yamlScalar(s.issuer+"/authorize"))
+	line(0, "authorization_endpoint: "+yamlScalar(s.authorizationEndpoint()))
 	line(0, "userinfo_endpoint: "+yamlScalar(s.issuer+"/userinfo"))
 	line(0, "clients:")
 	for _, fc := range []struct{ role, id string }{
@@ -40,6 +40,9 @@ func (s *Server) ProfileYAML() []byte {
 			line(2, "scope: "+yamlScalar(implicitClientScope))
 		}
 	}
+	// The plain-http address of the same host (http_front.go), so that the
+	// harness may probe the http form of the endpoint.
+	line(0, "allowed_origins: ["+yamlQuoted(s.front.url)+"]")
 	line(0, "resource_owner:")
 	line(1, "username: "+yamlScalar(username))
 	line(1, "password: "+yamlQuoted(s.password))

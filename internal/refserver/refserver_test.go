@@ -628,6 +628,7 @@ func TestProfileYAML(t *testing.T) {
 		"  code_only:\n" +
 		"    client_id: backend\n" +
 		"    redirect_uris: [https://client.example.com/cb]\n" +
+		"allowed_origins: [\"" + srv.front.url + "\"]\n" +
 		"resource_owner:\n" +
 		"  username: alice\n" +
 		"  password: \"" + srv.password + "\"\n" +

@@ -31,20 +31,18 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	// RFC 8414 §2 response_types_supported lists what the server serves;
 	// RFC 6749 §3.1: the endpoint URI "MUST NOT include a fragment component".
-	endpoint, responseTypes := s.issuer+"/authorize", []string{"token", "id_token token", "id_token"}
+	endpoint := s.issuer + "/authorize"
 	switch {
 	case s.faults.on(FaultEndpointWithFragment):
 		endpoint += "#authorize"
 	case s.faults.on(FaultEndpointQueryRefused):
 		endpoint += "?realm=main"
-	case s.faults.on(FaultMetadataOmitsToken):
-		responseTypes = []string{"id_token token", "id_token"}
 	}
-	writeJSON(w, http.StatusOK, metadata{
+	m := metadata{
 		Issuer:                 s.issuer,
 		AuthorizationEndpoint:  endpoint,
 		UserinfoEndpoint:       s.issuer + "/userinfo",
-		ResponseTypesSupported: responseTypes,
+		ResponseTypesSupported: []string{"token", "id_token token", "id_token"},
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
@@ -52,7 +50,9 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		JWKSURI:                          s.issuer + "/jwks",
 		SubjectTypesSupported:            []string{"public"},
 		IDTokenSigningAlgValuesSupported: []string{idTokenAlg},
-	})
+	}
+	s.metadataFaults(&m)
+	writeJSON(w, http.StatusOK, m)
 }
 
 // handleUserinfo is a protected resource: it answers the resource owner's

@@ -36,6 +36,7 @@ type Server struct {
 	idKid    string
 
 	httpSrv   *http.Server
+	front     *httpFront // the plain-http address of the same host (http_front.go)
 	serveDone chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -121,7 +122,7 @@ func Start(opts Options) (*Server, error) {
 		Handler: s.routes(),
 		TLSConfig: &tls.Config{
 			Certificates: []tls.Certificate{leaf},
-			MinVersion:   tls.VersionTLS12,
+			MinVersion:   minTLSVersion(fs),
 		},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -131,6 +132,10 @@ func Start(opts Options) (*Server, error) {
 		// Clients that do not trust the CA cause handshake errors; they are
 		// the client's business, not noise for the harness's output.
 		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	if s.front, err = s.startHTTPFront(); err != nil {
+		ln.Close()
+		return nil, err
 	}
 	go func() {
 		defer close(s.serveDone)
@@ -151,6 +156,9 @@ func (s *Server) Close() error {
 			err = s.httpSrv.Close()
 		}
 		<-s.serveDone
+		if s.front != nil {
+			s.front.close()
+		}
 		s.closeErr = err
 	})
 	return s.closeErr
@@ -173,7 +181,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
 	mux.HandleFunc("/", s.handleNotFound)
-	return securityHeaders(mux)
+	return s.securityHeaders(mux)
 }
 
 // securityHeaders sets, on every response, the headers that keep the
@@ -181,11 +189,15 @@ func (s *Server) routes() http.Handler {
 // referrer leakage (RFC 9700 §4.2.4) and keep responses out of caches
 // (RFC 6749 §5.1 spirit, RFC 6819 §4.4.2.2 for redirects carrying tokens,
 // Form Post Response Mode §2).
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+		// RFC 9700 §4.16: "authorization servers SHOULD also use Content
+		// Security Policy (CSP) level 2 or greater".
+		if !s.faults.on(FaultNoFrameAncestors) {
+			h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+		}
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
 		h.Set("Pragma", "no-cache")
@@ -225,4 +237,13 @@ func mustRandomToken(n int) string {
 		panic(err)
 	}
 	return t
+}
+
+// minTLSVersion is TLS 1.2 (RFC 9700 §2.6 via BCP 195; RFC 8996 deprecates
+// TLS 1.0 and 1.1), or TLS 1.0 under FaultLegacyTLS.
+func minTLSVersion(fs faultSet) uint16 {
+	if fs.on(FaultLegacyTLS) {
+		return tls.VersionTLS10
+	}
+	return tls.VersionTLS12
 }

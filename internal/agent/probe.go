@@ -1,0 +1,66 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Probe sends exactly one request, as a script or a form on another page
+// would (its own method, form body and headers), and follows nothing. The target
+// must be an allowed origin and not a client URI; the hop is recorded like
+// any other, and the response's cookies are not stored (a probe is not a
+// navigation). The returned Hop is the recorded one.
+func (a *Agent) Probe(ctx context.Context, method, rawURL, body string, header http.Header) (Hop, error) {
+	raw, target, err := Resolve(nil, rawURL)
+	if err != nil {
+		return Hop{}, &Error{Kind: KindInvalidURL, URL: noFragment(rawURL), Err: err}
+	}
+	if dep := a.departure(target, raw, method, "", "probe", 0); dep != nil {
+		return Hop{}, &Error{Kind: KindInvalidURL, URL: withoutFragment(target).String(),
+			Err: errors.New("a probe may only be sent to an allowed origin of the server")}
+	}
+	reqURL := withoutFragment(target)
+	reqURL.RawQuery = escapeQuery(reqURL.RawQuery)
+	hop := Hop{Method: method, URL: reqURL.String(), RequestBody: body, Via: "probe", Sent: true}
+	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(rctx, method, reqURL.String(), rd)
+	if err != nil {
+		return Hop{}, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
+	}
+	req.Header.Set("User-Agent", a.cfg.UserAgent)
+	if rd != nil {
+		req.Header.Set("Content-Type", formType)
+	}
+	for name, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(name, v)
+		}
+	}
+	for _, c := range a.jar.Cookies(reqURL) {
+		req.AddCookie(c)
+	}
+	hop.RequestHeader = req.Header.Clone()
+	resp, err := a.tr.RoundTrip(req)
+	if err != nil {
+		e := classify(err, ctx, rctx, hop.URL)
+		hop.Err = e.Err.Error()
+		a.record(hop)
+		return hop, e
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody))
+	hop.Status = resp.StatusCode
+	hop.Header = resp.Header.Clone()
+	hop.Location = resp.Header.Get("Location")
+	hop.BodyExcerpt = excerpt(data, a.cfg.ExcerptBytes)
+	a.record(hop)
+	return hop, nil
+}

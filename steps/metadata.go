@@ -1,0 +1,127 @@
+package steps
+
+import (
+	"context"
+
+	"github.com/cucumber/godog"
+
+	"github.com/implicitspec/implicitspec/internal/check"
+)
+
+// registerMetadataSteps binds the steps of the metadata feature (called by
+// registerSecuritySteps: metadata is part of the security area).
+func registerMetadataSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the target publishes a discovery document$`, publishesMetadata)
+	sc.Given(`^the discovery document lists the response mode "([a-z_]+)"$`, metadataListsMode)
+	sc.Given(`^the client asks for the response mode "([a-z_]+)"$`, asksForResponseMode)
+
+	sc.Then(`^the discovery document lists "token" among its response types exactly when an access token was issued$`, tokenListedAsServed)
+	sc.Then(`^the response arrives as a form posted to the redirect URI$`, arrivesByFormPost)
+	sc.Then(`^if the response arrived as a form posted to the redirect URI, the discovery document lists "form_post"$`, formPostListedIfWorks)
+	sc.Then(`^the discovery document claims the implicit grant exactly when an access token was issued$`, grantTypesMatch)
+	sc.Then(`^the discovery document names an https authorization endpoint without a fragment, for the target's issuer$`, endpointAndIssuer)
+}
+
+// metadataOf is the target's discovery document, or a skip.
+func metadataOf(w *world) (check.Metadata, error) {
+	p := w.env.Profile
+	if p.Metadata == nil {
+		if p.DiscoveryErr != nil {
+			return nil, w.skipBecause("the target's discovery document could not be used: %v", p.DiscoveryErr)
+		}
+		return nil, w.skipBecause("the target profile names no issuer, so there is no discovery document to judge")
+	}
+	return check.Metadata(p.Metadata), nil
+}
+
+func publishesMetadata(ctx context.Context) (context.Context, error) {
+	_, err := metadataOf(worldFrom(ctx))
+	return ctx, err
+}
+
+func metadataListsMode(ctx context.Context, mode string) (context.Context, error) {
+	w := worldFrom(ctx)
+	m, err := metadataOf(w)
+	if err != nil {
+		return ctx, err
+	}
+	modes, _ := m.ResponseModes()
+	for _, x := range modes {
+		if x == mode {
+			return ctx, nil
+		}
+	}
+	return ctx, w.skipBecause("the discovery document does not list %q in response_modes_supported (%q)", mode, modes)
+}
+
+func asksForResponseMode(ctx context.Context, mode string) (context.Context, error) {
+	worldFrom(ctx).req.Set("response_mode", mode)
+	return ctx, nil
+}
+
+// tokenIssued: the server answered the implicit request with a token
+// response (an access_token parameter, wherever it was put and whatever its
+// value: those are judged by other scenarios) — it serves response_type=token.
+func tokenIssued(w *world) bool {
+	e := w.ending
+	return e.Left && (e.Fragment.Count("access_token")+e.Query.Count("access_token")+e.Form.Count("access_token") > 0)
+}
+
+// byFormPost: the response reached the client as a POSTed form carrying an
+// access token (OAuth 2.0 Form Post Response Mode §2).
+func byFormPost(w *world) bool {
+	e := w.ending
+	if !e.Left || e.Method != "POST" {
+		return false
+	}
+	return e.Form.Count("access_token") > 0
+}
+
+func tokenListedAsServed(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		m, err := metadataOf(w)
+		if err != nil {
+			return err
+		}
+		return check.TokenTypeListedAsServed(w.id(), m, tokenIssued(w), w.ending.Describe())
+	})
+}
+
+func arrivesByFormPost(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		m, err := metadataOf(w)
+		if err != nil {
+			return err
+		}
+		return check.ListedModeWorks(w.id(), "form_post", m, byFormPost(w), w.ending.Describe())
+	})
+}
+
+func formPostListedIfWorks(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		m, err := metadataOf(w)
+		if err != nil {
+			return err
+		}
+		return check.WorkingModeListed(w.id(), "form_post", m, byFormPost(w))
+	})
+}
+
+func grantTypesMatch(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		m, err := metadataOf(w)
+		if err != nil {
+			return err
+		}
+		return check.GrantTypesMatch(w.id(), m, tokenIssued(w))
+	})
+}
+
+func endpointAndIssuer(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	m, err := metadataOf(w)
+	if err != nil {
+		return ctx, err
+	}
+	return ctx, check.EndpointAndIssuer(w.id(), m, w.env.Profile.Issuer)
+}
