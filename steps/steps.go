@@ -162,11 +162,16 @@ func ownerDecides(ctx context.Context, decision string) (context.Context, error)
 // URI the request names counted as the client's, registered or not — the
 // browser must never contact it, and a redirect to it is what is judged.
 func (w *world) newAgent() (*agent.Agent, error) {
-	cfg := w.env.AgentConfig()
-	if w.redirectURI != "" {
-		cfg.ClientURIs = append(cfg.ClientURIs, w.redirectURI)
+	a, err := agent.New(w.env.AgentConfig())
+	if err != nil {
+		return nil, err
 	}
-	return agent.New(cfg)
+	// A deliberately malformed redirect URI that cannot be parsed is not
+	// marked (MarkClientURI ignores it): no navigation can reach it either.
+	if w.redirectURI != "" {
+		a.MarkClientURI(w.redirectURI)
+	}
+	return a, nil
 }
 
 // runFlow drives one authorization request through browser a, the resource

@@ -13,8 +13,8 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if len(all) != 17 {
-		t.Errorf("%d faults, want 17", len(all))
+	if want := len(coreFaults) + len(redirectFaults) + len(responseFaults) + len(securityFaults); len(all) != want {
+		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
 		if seen[fi.Fault] {
@@ -53,16 +53,20 @@ func TestFaultCatalogue(t *testing.T) {
 	}
 }
 
+type probe func(t *testing.T, srv *Server)
+
+// faultCase is how one fault is shown to work (each area keeps its own table).
+type faultCase struct {
+	probe         probe
+	breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
+}
+
 // TestFaults checks, for every fault, that its behaviour changes as
 // described; and, for faults that are not about the plain success path, that
 // the plain success path stays conformant (each fault breaks one behaviour).
 func TestFaults(t *testing.T) {
 	t.Parallel()
-	type probe func(t *testing.T, srv *Server)
-	cases := map[Fault]struct {
-		probe         probe
-		breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
-	}{
+	cases := map[Fault]faultCase{
 		FaultDropStateOnSuccess: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			_, frag, _ := splitLocation(t, flow(t, srv, baseline("xyz"), "allow").location)
 			if frag.Has("state") || frag.Get("access_token") == "" {
@@ -186,6 +190,11 @@ func TestFaults(t *testing.T) {
 		}},
 	}
 
+	for _, area := range []map[Fault]faultCase{redirectFaultCases} {
+		for f, c := range area {
+			cases[f] = c
+		}
+	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {
