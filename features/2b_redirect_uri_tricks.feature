@@ -192,3 +192,22 @@ Feature: Redirect URIs crafted to slip past the comparison
       | a further path segment                   | https://client.example.com/cb/x            |
       | its host as userinfo before evil.example | https://client.example.com@evil.example/cb |
       | a subdomain of its host                  | https://evil.client.example.com/cb         |
+
+  @RDR-22 @must
+  Scenario Outline: A redirect URI with <change> is never redirected to, when no interaction is asked for
+    RFC 6749 §3.1.2.4 and RFC 9700 §4.11.2: with prompt=none (OpenID Connect Core §3.1.2.1)
+    the server answers at once, with a token or an error sent to the redirect URI — but
+    only to a valid one. The resource owner is signed in and has approved the client once.
+
+    Given the resource owner has already signed in and approved the implicit client in this browser
+    And an authorization request from the implicit client
+    And the redirect URI is the registered one with <change>
+    And the request asks the server not to interact with the resource owner (prompt=none)
+    When the request is sent in the same browser
+    Then the browser is never sent to the redirect URI
+
+    Examples:
+      | change                                   | for https://client.example.com/cb          |
+      | a further path segment                   | https://client.example.com/cb/x            |
+      | its host as userinfo before evil.example | https://client.example.com@evil.example/cb |
+      | a subdomain of its host                  | https://evil.client.example.com/cb         |

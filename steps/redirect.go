@@ -27,7 +27,9 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the client_id is the registered one in other case$`, clientIDOtherCase)
 	sc.Given(`^the resource owner has already signed in and approved the implicit client in this browser$`, priorConsent)
 
+	sc.Given(`^the request asks the server not to interact with the resource owner \(prompt=none\)$`, promptNone)
 	sc.When(`^the resource owner (approves|denies) the request in the same browser$`, ownerDecidesSameBrowser)
+	sc.When(`^the request is sent in the same browser$`, sentInSameBrowser)
 
 	sc.Then(`^the browser is not sent to a registered redirect URI instead$`, noFallback)
 	sc.Then(`^the response goes to the one registered redirect URI, or the browser is not redirected at all$`, atRegisteredOrNotRedirected)
@@ -189,6 +191,17 @@ func ownerDecidesSameBrowser(ctx context.Context, decision string) (context.Cont
 	w.outcome = out
 	w.ending = Ending(out)
 	return attachEvidence(ctx, w), nil
+}
+
+func promptNone(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).req.Set("prompt", "none")
+	return ctx, nil
+}
+
+// sentInSameBrowser sends a request that asks for no interaction; should a
+// page ask anyway, the resource owner approves.
+func sentInSameBrowser(ctx context.Context) (context.Context, error) {
+	return ownerDecidesSameBrowser(ctx, "approves")
 }
 
 func noFallback(ctx context.Context) (context.Context, error) {
