@@ -31,6 +31,11 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.When(`^the resource owner (approves|denies) the request in the same browser$`, ownerDecidesSameBrowser)
 	sc.When(`^the request is sent in the same browser$`, sentInSameBrowser)
 
+	sc.Given(`^a registration of a web client for the implicit grant with the redirect URI "([^"]*)"$`, registrationWithURI)
+	sc.Given(`^a registration of a web client for the implicit grant without redirect URIs$`, registrationWithoutURIs)
+	sc.When(`^the client registers$`, clientRegisters)
+	sc.Then(`^the registration is refused as invalid$`, registrationRefused)
+
 	sc.Then(`^the browser is not sent to a registered redirect URI instead$`, noFallback)
 	sc.Then(`^the response goes to the one registered redirect URI, or the browser is not redirected at all$`, atRegisteredOrNotRedirected)
 	sc.Then(`^the client receives an access token at that redirect URI$`, tokenAtThatURI)

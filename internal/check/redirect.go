@@ -53,3 +53,18 @@ func beforeAny(s, chars string) string {
 	}
 	return s
 }
+
+// RegistrationRefused (RDR-12, RDR-20, RDR-23): a dynamic client
+// registration with invalid redirect URIs is refused with HTTP 400 and
+// invalid_redirect_uri or invalid_client_metadata (RFC 7591 §3.2.2).
+func RegistrationRefused(id string, status int, code, what string) error {
+	switch {
+	case status >= 200 && status < 300:
+		return Fail(id, "the registration of %s was accepted (HTTP %d); expected HTTP 400 invalid_redirect_uri or invalid_client_metadata", what, status)
+	case status != 400:
+		return Fail(id, "the registration of %s was answered HTTP %d; expected HTTP 400 invalid_redirect_uri or invalid_client_metadata (RFC 7591 §3.2.2)", what, status)
+	case code != "invalid_redirect_uri" && code != "invalid_client_metadata":
+		return Fail(id, "the registration of %s was refused with error=%q; expected invalid_redirect_uri or invalid_client_metadata (RFC 7591 §3.2.2)", what, code)
+	}
+	return nil
+}

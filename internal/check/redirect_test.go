@@ -31,3 +31,22 @@ func TestRedirectChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrationRefused(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		code   string
+		fail   bool
+	}{
+		{400, "invalid_redirect_uri", false},
+		{400, "invalid_client_metadata", false},
+		{201, "", true},
+		{200, "", true},
+		{400, "invalid_request", true},
+		{500, "", true},
+	} {
+		if err := RegistrationRefused("RDR-23", tt.status, tt.code, "a client"); (err != nil) != tt.fail {
+			t.Errorf("%d %q: err %v, want fail=%v", tt.status, tt.code, err, tt.fail)
+		}
+	}
+}

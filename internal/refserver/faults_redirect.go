@@ -57,6 +57,12 @@ const (
 	FaultSessionSkipsCheck Fault = "redirect-uri-unchecked-with-session"
 	// FaultCheckedOnApproval: the redirect URI is checked only when the user approves.
 	FaultCheckedOnApproval Fault = "redirect-uri-checked-on-approval-only"
+	// FaultRegisterFragment: registration accepts a redirect URI with a fragment.
+	FaultRegisterFragment Fault = "registration-accepts-fragment"
+	// FaultRegisterInsecureWeb: registration accepts http and localhost redirect URIs for web implicit clients.
+	FaultRegisterInsecureWeb Fault = "registration-accepts-insecure-web-uri"
+	// FaultRegisterNoRedirectURI: registration accepts an implicit client without redirect URIs.
+	FaultRegisterNoRedirectURI Fault = "registration-without-redirect-uri"
 )
 
 // nrFamily are the requirements whose scenarios send a redirect_uri that
@@ -123,4 +129,10 @@ var redirectFaults = []FaultInfo{
 		"When the browser is already signed in, redirect_uri is not checked at all."},
 	{FaultCheckedOnApproval, []string{"RDR-22"},
 		"redirect_uri is checked only when the user approves: a denial is sent to any redirect_uri."},
+	{FaultRegisterFragment, []string{"RDR-12"},
+		"Dynamic registration accepts a redirect URI that contains a fragment."},
+	{FaultRegisterInsecureWeb, []string{"RDR-20"},
+		"Dynamic registration accepts http and localhost redirect URIs for a web client using the implicit grant."},
+	{FaultRegisterNoRedirectURI, []string{"RDR-23"},
+		"Dynamic registration accepts a client using the implicit grant without any redirect URI."},
 }

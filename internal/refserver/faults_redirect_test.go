@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -155,4 +156,66 @@ func TestRedirectConformant(t *testing.T) {
 	wantErrorPage(t, newBrowser(t, srv).authorize(query("response_type", "token", "client_id", "SPA", "redirect_uri", r1)))
 	wantErrorPage(t, newBrowser(t, srv).authorize(query("response_type", "token", "redirect_uri", r1)))
 	wantErrorPage(t, newBrowser(t, srv).authorize(query("response_type", "token", "client_id", "spa-two")))
+}
+
+// register posts client metadata to /register and returns the answer.
+func register(t *testing.T, srv *Server, md string) response {
+	t.Helper()
+	b := newBrowser(t, srv)
+	return b.doRaw(http.MethodPost, "/register", strings.NewReader(md), "application/json", nil)
+}
+
+func wantRegistered(t *testing.T, r response) {
+	t.Helper()
+	if r.status != http.StatusCreated || !strings.Contains(r.body, `"client_id":"dyn-`) {
+		t.Errorf("registration: %d %s, want 201 with a client_id", r.status, r.body)
+	}
+}
+
+func wantRegistrationRefused(t *testing.T, r response) {
+	t.Helper()
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `"error":"invalid_redirect_uri"`) {
+		t.Errorf("registration: %d %s, want 400 invalid_redirect_uri", r.status, r.body)
+	}
+}
+
+const webImplicit = `{"application_type":"web","grant_types":["implicit"],"response_types":["token"],"token_endpoint_auth_method":"none"`
+
+func init() {
+	redirectFaultCases[FaultRegisterFragment] = faultCase{probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
+		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
+	}}
+	redirectFaultCases[FaultRegisterInsecureWeb] = faultCase{probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://localhost/cb"]}`))
+		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
+	}}
+	redirectFaultCases[FaultRegisterNoRedirectURI] = faultCase{probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`}`))
+	}}
+}
+
+func TestRegistrationConformant(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	for _, md := range []string{
+		webImplicit + `}`,
+		webImplicit + `,"redirect_uris":["https://client.example.com/cb#frag"]}`,
+		webImplicit + `,"redirect_uris":["http://client.example.com/cb"]}`,
+		webImplicit + `,"redirect_uris":["https://localhost/cb"]}`,
+	} {
+		wantRegistrationRefused(t, register(t, srv, md))
+	}
+	r := register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/dyn"]}`)
+	wantRegistered(t, r)
+	wantRegistered(t, register(t, srv, `{"application_type":"native","grant_types":["implicit"],"response_types":["token"],"redirect_uris":["http://127.0.0.1/cb"]}`))
+	var out struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+		t.Fatal(err)
+	}
+	// The registered client can be used at once.
+	tokenAt(t, srv, out.ClientID, "https://client.example.com/dyn", "https://client.example.com/dyn")
 }

@@ -297,6 +297,9 @@ func (s *Server) lookupClient(id string) (client, bool) {
 	if cl, ok := s.clients[id]; ok {
 		return cl, true
 	}
+	if cl, ok := s.dynamicClient(id); ok {
+		return cl, true
+	}
 	if s.faults.on(FaultClientIDCaseInsensitive) {
 		for k, cl := range s.clients {
 			if strings.EqualFold(k, id) {

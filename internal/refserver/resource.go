@@ -17,6 +17,7 @@ type metadata struct {
 	ResponseModesSupported []string `json:"response_modes_supported"`
 	GrantTypesSupported    []string `json:"grant_types_supported"`
 	ScopesSupported        []string `json:"scopes_supported"`
+	RegistrationEndpoint   string   `json:"registration_endpoint"`
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +34,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
+		RegistrationEndpoint:   s.issuer + "/register",
 	})
 }
 
