@@ -211,3 +211,16 @@ Feature: Redirect URIs crafted to slip past the comparison
       | a further path segment                   | https://client.example.com/cb/x            |
       | its host as userinfo before evil.example | https://client.example.com@evil.example/cb |
       | a subdomain of its host                  | https://evil.client.example.com/cb         |
+
+  @RDR-16 @should
+  Scenario: A redirect URI with its percent-encoding in other-case hex is not redirected to
+    RFC 3986 §6.2.2.1 makes "%c3%a9" and "%C3%A9" equivalent after normalisation, but
+    RFC 6749 §3.1.2.3 compares strings without it: registered as
+    "https://client.example.com/caf%C3%A9", the URI ".../caf%c3%a9" does not match.
+    Accepting it is a warning. Skipped when no client of the target profile has a
+    redirect URI registered with percent-encoding.
+
+    Given an authorization request from a client with a redirect URI registered with percent-encoding
+    And the redirect URI is the registered one with the hex digits of its percent-encoding in other case
+    When the resource owner signs in and approves the request
+    Then the browser is never sent to the redirect URI

@@ -21,6 +21,7 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^an authorization request from the client registered with a query in its redirect URI$`, requestFromWithQueryClient)
 	sc.Given(`^an authorization request from the native client with a loopback redirect URI$`, requestFromNativeClient)
 	sc.Given(`^an authorization request from a client with a redirect URI registered with a trailing slash$`, requestFromSlashClient)
+	sc.Given(`^an authorization request from a client with a redirect URI registered with percent-encoding$`, requestFromPercentClient)
 	sc.Given(`^the redirect URI is the registered one with (.+)$`, redirectURIVariant)
 	sc.Given(`^the request carries no redirect_uri$`, noRedirectURI)
 	sc.Given(`^the request carries no client_id$`, noClientID)
@@ -82,10 +83,18 @@ func requestFromNativeClient(ctx context.Context) (context.Context, error) {
 	return ctx, nil
 }
 
-// requestFromSlashClient picks the first registered redirect URI, of any
-// implicit client of the profile, whose path ends with a slash after a
-// segment, and makes the request with it.
 func requestFromSlashClient(ctx context.Context) (context.Context, error) {
+	return requestWithURIFor(ctx, "its trailing slash removed", "with a trailing slash after a path segment")
+}
+
+func requestFromPercentClient(ctx context.Context) (context.Context, error) {
+	return requestWithURIFor(ctx, "the hex digits of its percent-encoding in other case", "with percent-encoding")
+}
+
+// requestWithURIFor picks the first registered redirect URI, of any implicit
+// client of the profile, that the change can be made to, and makes the
+// request with it; skipped when there is none.
+func requestWithURIFor(ctx context.Context, change, what string) (context.Context, error) {
 	w := worldFrom(ctx)
 	cs := w.env.Profile.Clients
 	for _, c := range []*profile.Client{cs.Implicit, cs.TwoURIs, cs.WithQuery} {
@@ -93,7 +102,7 @@ func requestFromSlashClient(ctx context.Context) (context.Context, error) {
 			continue
 		}
 		for _, u := range c.RedirectURIs {
-			if _, err := authz.RedirectVariant(u, "its trailing slash removed"); err == nil {
+			if _, err := authz.RedirectVariant(u, change); err == nil {
 				useClient(w, c)
 				w.redirectURI = u
 				w.req.Set("redirect_uri", u)
@@ -101,7 +110,7 @@ func requestFromSlashClient(ctx context.Context) (context.Context, error) {
 			}
 		}
 	}
-	return ctx, w.skipBecause("no implicit client of the target profile has a redirect URI registered with a trailing slash after a path segment")
+	return ctx, w.skipBecause("no implicit client of the target profile has a redirect URI registered %s", what)
 }
 
 func redirectURIVariant(ctx context.Context, change string) (context.Context, error) {

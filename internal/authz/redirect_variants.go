@@ -254,6 +254,28 @@ var variants = map[string]func(p uriParts) (string, error){
 		p.path = p.path[:len(p.path)-1] + fmt.Sprintf("%%25%02X", c)
 		return p.String(), nil
 	},
+	"the hex digits of its percent-encoding in other case": func(p uriParts) (string, error) {
+		t := tail(p)
+		out := []byte(t)
+		changed := false
+		for i := 0; i+2 < len(out); i++ {
+			if out[i] != '%' || !isHex(out[i+1]) || !isHex(out[i+2]) {
+				continue
+			}
+			for _, j := range []int{i + 1, i + 2} {
+				switch c := out[j]; {
+				case 'A' <= c && c <= 'F':
+					out[j], changed = c+'a'-'A', true
+				case 'a' <= c && c <= 'f':
+					out[j], changed = c-'a'+'A', true
+				}
+			}
+		}
+		if !changed {
+			return "", na("the registered URI has no percent-encoding with a hex letter")
+		}
+		return p.scheme + "://" + p.authority() + string(out), nil
+	},
 	// RDR-17
 	"a backslash and evil.example after its host": func(p uriParts) (string, error) {
 		return p.scheme + "://" + p.authority() + `\@evil.example` + tail(p), nil
@@ -373,4 +395,8 @@ func RedirectVariants() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

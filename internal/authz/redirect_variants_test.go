@@ -37,6 +37,8 @@ func TestRedirectVariant(t *testing.T) {
 		{r1, "an unreserved character percent-encoded", "https://client.example.com/c%62"},
 		{r1, "the slash before the path percent-encoded", "https://client.example.com%2Fcb"},
 		{r1, "a double-encoded character", "https://client.example.com/c%2562"},
+		{"https://client.example.com/caf%C3%A9", "the hex digits of its percent-encoding in other case", "https://client.example.com/caf%c3%a9"},
+		{"https://client.example.com/x?q=%2f", "the hex digits of its percent-encoding in other case", "https://client.example.com/x?q=%2F"},
 		{r1, "a backslash and evil.example after its host", `https://client.example.com\@evil.example/cb`},
 		{r1, "a TAB at the end", r1 + "\t"},
 		{r1, "a line break in the path", "https://client.example.com/c\r\nb"},
@@ -81,6 +83,7 @@ func TestRedirectVariantNotApplicable(t *testing.T) {
 		{"https://client.example.com/cb", "a port"},
 		{"http://127.0.0.1:8080/cb", "a port"},
 		{"https://client.example.com/1/", "an unreserved character percent-encoded"},
+		{"https://client.example.com/a%20b", "the hex digits of its percent-encoding in other case"},
 	} {
 		_, err := RedirectVariant(tt.registered, tt.change)
 		var na *NotApplicable

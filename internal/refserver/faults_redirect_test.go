@@ -71,11 +71,14 @@ var redirectFaultCases = map[Fault]faultCase{
 		accepts("spa", []string{r1 + "/"}, r1+"/x")(t, srv)
 		accepts("spa-two", []string{"https://client.example.com/app"})(t, srv)
 	}},
-	FaultCaseInsensitiveURI: {probe: accepts("spa", []string{"https://CLIENT.example.com/cb", "https://client.example.com/CB"}, r1+"/x")},
-	FaultHostNormalised:     {probe: accepts("spa", []string{"https://CLIENT.example.com/cb", "https://client.example.com./cb"}, "https://client.example.com/CB")},
-	FaultPortIgnored:        {probe: accepts("spa", []string{"https://client.example.com:8443/cb", "https://client.example.com:443/cb"}, "http://client.example.com/cb")},
-	FaultSchemeIgnored:      {probe: accepts("spa", []string{"http://client.example.com/cb"}, "https://client.example.com:8443/cb")},
-	FaultAnyQuery:           {probe: accepts("spa", []string{r1 + "?foo=bar"}, r1+"/x")},
+	FaultCaseInsensitiveURI: {probe: func(t *testing.T, srv *Server) {
+		accepts("spa", []string{"https://CLIENT.example.com/cb", "https://client.example.com/CB"}, r1+"/x")(t, srv)
+		accepts("spa-two", []string{"https://client.example.com/caf%c3%a9"})(t, srv)
+	}},
+	FaultHostNormalised: {probe: accepts("spa", []string{"https://CLIENT.example.com/cb", "https://client.example.com./cb"}, "https://client.example.com/CB")},
+	FaultPortIgnored:    {probe: accepts("spa", []string{"https://client.example.com:8443/cb", "https://client.example.com:443/cb"}, "http://client.example.com/cb")},
+	FaultSchemeIgnored:  {probe: accepts("spa", []string{"http://client.example.com/cb"}, "https://client.example.com:8443/cb")},
+	FaultAnyQuery:       {probe: accepts("spa", []string{r1 + "?foo=bar"}, r1+"/x")},
 	FaultQueryUnordered: {probe: func(t *testing.T, srv *Server) {
 		accepts("spa-query", []string{"https://client.example.com/cb?dummy2=ipsum&dummy1=lorem"}, rq+"x")(t, srv)
 	}},
@@ -148,6 +151,7 @@ func TestRedirectConformant(t *testing.T) {
 		refused(t, srv, "spa-query", u)
 	}
 	refused(t, srv, "spa-two", "https://client.example.com/app")
+	refused(t, srv, "spa-two", "https://client.example.com/caf%c3%a9")
 	for _, u := range []string{"http://127.0.0.2:51004/cb", "https://127.0.0.1:51004/cb", "http://127.0.0.1:51004/other", "http://localhost:51004/cb"} {
 		refused(t, srv, "native", u)
 	}

@@ -624,7 +624,7 @@ func TestProfileYAML(t *testing.T) {
 		"    scope: read\n" +
 		"  two_uris:\n" +
 		"    client_id: spa-two\n" +
-		"    redirect_uris: [https://client.example.com/cb, https://client.example.com/cb2, https://client.example.com/app/]\n" +
+		"    redirect_uris: [https://client.example.com/cb, https://client.example.com/cb2, https://client.example.com/app/, \"https://client.example.com/caf%C3%A9\"]\n" +
 		"  code_only:\n" +
 		"    client_id: backend\n" +
 		"    redirect_uris: [https://client.example.com/cb]\n" +

@@ -20,7 +20,7 @@ func registeredClients() map[string]client {
 		},
 		"spa-two": {
 			id: "spa-two", allowToken: true, // public
-			redirectURIs: []string{"https://client.example.com/cb", "https://client.example.com/cb2", "https://client.example.com/app/"},
+			redirectURIs: []string{"https://client.example.com/cb", "https://client.example.com/cb2", "https://client.example.com/app/", "https://client.example.com/caf%C3%A9"},
 		},
 		"spa-query": {
 			id: "spa-query", allowToken: true, // public, registered with a query (catalogue C3)
