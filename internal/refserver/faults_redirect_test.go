@@ -131,7 +131,18 @@ var redirectFaultCases = map[Fault]faultCase{
 			t.Errorf("approval: %d %q, want the error page", r.status, r.location)
 		}
 	}},
-}
+	FaultRegisterFragment: {probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
+		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
+	}},
+	FaultRegisterInsecureWeb: {probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
+		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://localhost/cb"]}`))
+		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
+	}},
+	FaultRegisterNoRedirectURI: {probe: func(t *testing.T, srv *Server) {
+		wantRegistered(t, register(t, srv, webImplicit+`}`))
+	}}}
 
 // TestRedirectConformant sends every probe of the redirect faults to a
 // server without faults: each is refused, or served exactly as registered.
@@ -184,21 +195,6 @@ func wantRegistrationRefused(t *testing.T, r response) {
 }
 
 const webImplicit = `{"application_type":"web","grant_types":["implicit"],"response_types":["token"],"token_endpoint_auth_method":"none"`
-
-func init() {
-	redirectFaultCases[FaultRegisterFragment] = faultCase{probe: func(t *testing.T, srv *Server) {
-		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
-		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
-	}}
-	redirectFaultCases[FaultRegisterInsecureWeb] = faultCase{probe: func(t *testing.T, srv *Server) {
-		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["http://client.example.com/cb"]}`))
-		wantRegistered(t, register(t, srv, webImplicit+`,"redirect_uris":["https://localhost/cb"]}`))
-		wantRegistrationRefused(t, register(t, srv, webImplicit+`,"redirect_uris":["https://client.example.com/cb#frag"]}`))
-	}}
-	redirectFaultCases[FaultRegisterNoRedirectURI] = faultCase{probe: func(t *testing.T, srv *Server) {
-		wantRegistered(t, register(t, srv, webImplicit+`}`))
-	}}
-}
 
 func TestRegistrationConformant(t *testing.T) {
 	t.Parallel()
