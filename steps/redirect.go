@@ -1,6 +1,265 @@
 package steps
 
-import "github.com/cucumber/godog"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/cucumber/godog"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
+	"github.com/implicitspec/implicitspec/internal/authz"
+	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/profile"
+)
 
 // registerRedirectSteps binds the steps of the redirect features.
-func registerRedirectSteps(sc *godog.ScenarioContext) {}
+func registerRedirectSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^an authorization request from the client with several registered redirect URIs$`, requestFromTwoURIsClient)
+	sc.Given(`^an authorization request from the client registered with a query in its redirect URI$`, requestFromWithQueryClient)
+	sc.Given(`^an authorization request from the native client with a loopback redirect URI$`, requestFromNativeClient)
+	sc.Given(`^an authorization request from a client with a redirect URI registered with a trailing slash$`, requestFromSlashClient)
+	sc.Given(`^an authorization request from a client with a redirect URI registered with percent-encoding$`, requestFromPercentClient)
+	sc.Given(`^the redirect URI is the registered one with (.+)$`, redirectURIVariant)
+	sc.Given(`^the request carries no redirect_uri$`, noRedirectURI)
+	sc.Given(`^the request carries no client_id$`, noClientID)
+	sc.Given(`^the client_id is the registered one in other case$`, clientIDOtherCase)
+	sc.Given(`^the resource owner has already signed in and approved the implicit client in this browser$`, priorConsent)
+
+	sc.Given(`^the request asks the server not to interact with the resource owner \(prompt=none\)$`, promptNone)
+	sc.When(`^the resource owner (approves|denies) the request in the same browser$`, ownerDecidesSameBrowser)
+	sc.When(`^the request is sent in the same browser$`, sentInSameBrowser)
+
+	sc.Given(`^a registration of a web client for the implicit grant with the redirect URI "([^"]*)"$`, registrationWithURI)
+	sc.Given(`^a registration of a web client for the implicit grant without redirect URIs$`, registrationWithoutURIs)
+	sc.When(`^the client registers$`, clientRegisters)
+	sc.Then(`^the registration is refused as invalid$`, registrationRefused)
+
+	sc.Then(`^the browser is not sent to a registered redirect URI instead$`, noFallback)
+	sc.Then(`^the response goes to the one registered redirect URI, or the browser is not redirected at all$`, atRegisteredOrNotRedirected)
+	sc.Then(`^the client receives an access token at that redirect URI$`, tokenAtThatURI)
+}
+
+// useClient builds the baseline request for client c (scope from the
+// implicit client when c names none).
+func useClient(w *world, c *profile.Client) {
+	w.client = c
+	scope := c.Scope
+	if scope == "" {
+		scope = w.env.Profile.Clients.Implicit.Scope
+	}
+	newRequest(w, c.ClientID, c.RedirectURIs, scope)
+}
+
+func requestFromTwoURIsClient(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.env.Profile.Clients.TwoURIs
+	if c == nil {
+		return ctx, w.skipBecause("the target profile names no client with several registered redirect URIs (clients.two_uris)")
+	}
+	useClient(w, c)
+	return ctx, nil
+}
+
+func requestFromWithQueryClient(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.env.Profile.Clients.WithQuery
+	if c == nil {
+		return ctx, w.skipBecause("the target profile names no client registered with a query in its redirect URI (clients.with_query)")
+	}
+	useClient(w, c)
+	return ctx, nil
+}
+
+func requestFromNativeClient(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.env.Profile.Clients.Native
+	if c == nil {
+		return ctx, w.skipBecause("the target profile names no native client with a loopback redirect URI (clients.native)")
+	}
+	useClient(w, c)
+	return ctx, nil
+}
+
+func requestFromSlashClient(ctx context.Context) (context.Context, error) {
+	return requestWithURIFor(ctx, "its trailing slash removed", "with a trailing slash after a path segment")
+}
+
+func requestFromPercentClient(ctx context.Context) (context.Context, error) {
+	return requestWithURIFor(ctx, "the hex digits of its percent-encoding in other case", "with percent-encoding")
+}
+
+// requestWithURIFor picks the first registered redirect URI, of any implicit
+// client of the profile, that the change can be made to, and makes the
+// request with it; skipped when there is none.
+func requestWithURIFor(ctx context.Context, change, what string) (context.Context, error) {
+	w := worldFrom(ctx)
+	cs := w.env.Profile.Clients
+	for _, c := range []*profile.Client{cs.Implicit, cs.TwoURIs, cs.WithQuery} {
+		if c == nil {
+			continue
+		}
+		for _, u := range c.RedirectURIs {
+			if _, err := authz.RedirectVariant(u, change); err == nil {
+				useClient(w, c)
+				w.redirectURI = u
+				w.req.Set("redirect_uri", u)
+				return ctx, nil
+			}
+		}
+	}
+	return ctx, w.skipBecause("no implicit client of the target profile has a redirect URI registered %s", what)
+}
+
+func redirectURIVariant(ctx context.Context, change string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.req == nil {
+		return ctx, w.harnessErr(errors.New("no authorization request to change (no Given request step)"))
+	}
+	uri, err := authz.RedirectVariant(w.redirectURI, change)
+	var na *authz.NotApplicable
+	switch {
+	case errors.As(err, &na):
+		return ctx, w.skipBecause("the registered redirect URI %q cannot be given %s: %s", w.redirectURI, change, na.Reason)
+	case err != nil:
+		return ctx, w.harnessErr(err)
+	}
+	w.redirectURI = uri
+	w.req.Set("redirect_uri", uri)
+	return ctx, nil
+}
+
+func noRedirectURI(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	w.req.Del("redirect_uri")
+	w.redirectURI = ""
+	return ctx, nil
+}
+
+func noClientID(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).req.Del("client_id")
+	return ctx, nil
+}
+
+func clientIDOtherCase(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	id := w.client.ClientID
+	other := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsUpper(r):
+			return unicode.ToLower(r)
+		case unicode.IsLower(r):
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, id)
+	if other == id {
+		return ctx, w.skipBecause("the client_id %q has no letter whose case could change", id)
+	}
+	w.req.Set("client_id", other)
+	return ctx, nil
+}
+
+// priorConsent runs a valid flow of the implicit client in a new browser,
+// which the scenario then keeps: the resource owner is signed in and has
+// approved the client once. If that flow does not reach the client, the
+// condition cannot be set up and the scenario is skipped (AEP-01 judges it).
+func priorConsent(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.env.Profile.Clients.Implicit
+	a, err := w.newAgent()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.agent = a
+	req := authz.Baseline(w.env.Profile.AuthorizationEndpoint, c.ClientID, c.RedirectURIs[0], c.Scope, authz.RandomState())
+	out, err := w.runFlow(ctx, a, req, interact.Approve)
+	if err != nil {
+		return attachEvidence(ctx, w), w.harnessErr(fmt.Errorf("the valid flow before the probe: %w", err))
+	}
+	if out.Departure == nil {
+		return ctx, w.skipBecause("a valid request of the implicit client did not reach the client (%s), so no consented session could be set up", Ending(out).Describe())
+	}
+	return ctx, nil
+}
+
+func ownerDecidesSameBrowser(ctx context.Context, decision string) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.agent == nil {
+		return ownerDecides(ctx, decision)
+	}
+	decide := interact.Approve
+	if decision == "denies" {
+		decide = interact.Deny
+	}
+	if w.redirectURI != "" {
+		w.agent.MarkClientURI(w.redirectURI)
+	}
+	out, err := w.runFlow(ctx, w.agent, w.req, decide)
+	ctx = attachEvidence(ctx, w)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.outcome = out
+	w.ending = Ending(out)
+	return attachEvidence(ctx, w), nil
+}
+
+func promptNone(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).req.Set("prompt", "none")
+	return ctx, nil
+}
+
+// sentInSameBrowser sends a request that asks for no interaction; should a
+// page ask anyway, the resource owner approves.
+func sentInSameBrowser(ctx context.Context) (context.Context, error) {
+	return ownerDecidesSameBrowser(ctx, "approves")
+}
+
+func noFallback(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		var registered []string
+		for _, c := range w.env.Profile.Clients.All() {
+			registered = append(registered, c.RedirectURIs...)
+		}
+		return check.NoFallback(w.id(), w.ending, registered)
+	})
+}
+
+func atRegisteredOrNotRedirected(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		return check.AtURIOrNotRedirected(w.id(), w.ending, w.client.RedirectURIs[0])
+	})
+}
+
+// tokenAtThatURI: a token at exactly the redirect URI sent. A server that
+// refuses the implicit grant to native clients (RFC 8252 §8.2: NOT
+// RECOMMENDED for them) is skipped, as the catalogue says: when no token
+// comes, the same request with the registered URI itself is tried in a new
+// browser, and if that gets no token either, the client gets none at all.
+func tokenAtThatURI(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		err := check.TokenAt(w.id(), w.ending, w.redirectURI)
+		if err == nil || check.ClientGetsToken(w.id(), w.ending) == nil {
+			return err // no token, or a token elsewhere
+		}
+		registered := w.client.RedirectURIs[0]
+		a, aerr := agent.New(w.env.AgentConfig())
+		if aerr != nil {
+			return w.harnessErr(aerr)
+		}
+		scope, _ := w.req.Get("scope")
+		control := authz.Baseline(w.env.Profile.AuthorizationEndpoint, w.client.ClientID, registered, scope, authz.RandomState())
+		out, ferr := w.runFlow(ctx, a, control, interact.Approve)
+		if ferr != nil {
+			return w.harnessErr(fmt.Errorf("the control request with the registered URI: %w", ferr))
+		}
+		if check.ClientGetsToken(w.id(), Ending(out)) != nil {
+			return w.skipBecause("the native client gets no access token even at its registered URI %q: the server refuses it the implicit grant (%s)", registered, Ending(out).Describe())
+		}
+		return err
+	})
+}

@@ -170,10 +170,16 @@ func (w *world) newAgent() (*agent.Agent, error) {
 	// Whole pages, not excerpts: the security checks read every page's
 	// markup (a reflected parameter may sit far down the page).
 	cfg.ExcerptBytes = pageBytes
-	if w.redirectURI != "" {
-		cfg.ClientURIs = append(cfg.ClientURIs, w.redirectURI)
+	a, err := agent.New(cfg)
+	if err != nil {
+		return nil, err
 	}
-	return agent.New(cfg)
+	// A deliberately malformed redirect URI that cannot be parsed is not
+	// marked (MarkClientURI ignores it): no navigation can reach it either.
+	if w.redirectURI != "" {
+		a.MarkClientURI(w.redirectURI)
+	}
+	return a, nil
 }
 
 // runFlow drives one authorization request through browser a, the resource

@@ -39,10 +39,8 @@ type Env struct {
 // AgentConfig is the browser configuration for one scenario.
 func (e *Env) AgentConfig() agent.Config {
 	var clientURIs []string
-	for _, c := range []*profile.Client{e.Profile.Clients.Implicit, e.Profile.Clients.TwoURIs, e.Profile.Clients.CodeOnly} {
-		if c != nil {
-			clientURIs = append(clientURIs, c.RedirectURIs...)
-		}
+	for _, c := range e.Profile.Clients.All() {
+		clientURIs = append(clientURIs, c.RedirectURIs...)
 	}
 	return agent.Config{
 		MaxHops:            e.MaxHops,

@@ -42,6 +42,24 @@ type Clients struct {
 	TwoURIs *Client `yaml:"two_uris"`
 	// CodeOnly is registered but NOT allowed response_type=token. Optional.
 	CodeOnly *Client `yaml:"code_only"`
+	// WithQuery is an implicit client whose first redirect URI is registered
+	// with a query, e.g. https://app.example.com/cb?dummy1=lorem&dummy2=ipsum
+	// (RFC 6749 §3.1.2). Optional.
+	WithQuery *Client `yaml:"with_query"`
+	// Native is an implicit client whose first redirect URI is a loopback IP
+	// URI without a port, e.g. http://127.0.0.1/cb (RFC 8252 §7.3). Optional.
+	Native *Client `yaml:"native"`
+}
+
+// All returns the clients the profile names, in a fixed order (nil ones left out).
+func (c Clients) All() []*Client {
+	var out []*Client
+	for _, cl := range []*Client{c.Implicit, c.TwoURIs, c.CodeOnly, c.WithQuery, c.Native} {
+		if cl != nil {
+			out = append(out, cl)
+		}
+	}
+	return out
 }
 
 // ResourceOwner is the end-user account the harness logs in with.
@@ -206,9 +224,11 @@ func (p *Profile) Redacted() *Profile {
 	}
 	c := *p
 	c.Clients = Clients{
-		Implicit: p.Clients.Implicit.clone(),
-		TwoURIs:  p.Clients.TwoURIs.clone(),
-		CodeOnly: p.Clients.CodeOnly.clone(),
+		Implicit:  p.Clients.Implicit.clone(),
+		TwoURIs:   p.Clients.TwoURIs.clone(),
+		CodeOnly:  p.Clients.CodeOnly.clone(),
+		WithQuery: p.Clients.WithQuery.clone(),
+		Native:    p.Clients.Native.clone(),
 	}
 	c.ResourceOwner.Password = redact(p.ResourceOwner.Password)
 	if p.AllowedOrigins != nil {

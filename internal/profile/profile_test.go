@@ -134,7 +134,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown nested key", minimalWith("    client_id: spa", "    client_id: spa\n    secret: x"),
 			"profile: clients.implicit.secret: unknown key (known: client_id, redirect_uris, scope) (line 6)"},
 		{"unknown client role", minimalWith("  implicit:", "  hybrid:\n    client_id: x\n  implicit:"),
-			"profile: clients.hybrid: unknown key (known: implicit, two_uris, code_only) (line 4)"},
+			"profile: clients.hybrid: unknown key (known: implicit, two_uris, code_only, with_query, native) (line 4)"},
 		{"duplicate key", minimal + "name: u\n", `profile: line 10: mapping key "name" already defined at line 1`},
 		{"string expected", minimalWith("name: t", "name: [a]"), "profile: name: expected a string, got a list (line 1)"},
 		{"list expected", minimalWith("[https://app.test/cb]", "https://app.test/cb"),
@@ -263,6 +263,24 @@ func TestValidateClients(t *testing.T) {
 			p.Clients.Implicit.RedirectURIs = append(p.Clients.Implicit.RedirectURIs, "https://app.test/cb2")
 			p.Clients.TwoURIs = p.Clients.Implicit
 		}, ""},
+		{"with_query valid", func(p *Profile) {
+			p.Clients.WithQuery = &Client{ClientID: "q", RedirectURIs: []string{"https://app.test/cb?dummy1=lorem&dummy2=ipsum"}}
+		}, ""},
+		{"with_query without a query", func(p *Profile) {
+			p.Clients.WithQuery = &Client{ClientID: "q", RedirectURIs: []string{"https://app.test/cb"}}
+		}, `profile: clients.with_query.redirect_uris[0]: "https://app.test/cb" has no query: this client's first URI must be registered with one (RFC 6749 §3.1.2)`},
+		{"native valid", func(p *Profile) {
+			p.Clients.Native = &Client{ClientID: "n", RedirectURIs: []string{"http://127.0.0.1/cb"}}
+		}, ""},
+		{"native IPv6 valid", func(p *Profile) {
+			p.Clients.Native = &Client{ClientID: "n", RedirectURIs: []string{"http://[::1]/cb"}}
+		}, ""},
+		{"native with a port", func(p *Profile) {
+			p.Clients.Native = &Client{ClientID: "n", RedirectURIs: []string{"http://127.0.0.1:8080/cb"}}
+		}, `profile: clients.native.redirect_uris[0]: "http://127.0.0.1:8080/cb" is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)`},
+		{"native not loopback", func(p *Profile) {
+			p.Clients.Native = &Client{ClientID: "n", RedirectURIs: []string{"https://app.test/cb"}}
+		}, `profile: clients.native.redirect_uris[0]: "https://app.test/cb" is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)`},
 		{"code_only without URI", func(p *Profile) {
 			p.Clients.CodeOnly = &Client{ClientID: "backend"}
 		}, "profile: clients.code_only.redirect_uris: at least one URI required"},

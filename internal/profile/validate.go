@@ -85,6 +85,23 @@ func (p *Profile) validate() *Error {
 		}
 	}
 
+	if c := p.Clients.WithQuery; c != nil {
+		if err := checkClient("clients.with_query", c, 1); err != nil {
+			return err
+		}
+		if u, _ := url.Parse(c.RedirectURIs[0]); u.RawQuery == "" {
+			return &Error{Key: "clients.with_query.redirect_uris[0]", Msg: fmt.Sprintf("%s has no query: this client's first URI must be registered with one (RFC 6749 §3.1.2)", quoteURL(c.RedirectURIs[0]))}
+		}
+	}
+	if c := p.Clients.Native; c != nil {
+		if err := checkClient("clients.native", c, 1); err != nil {
+			return err
+		}
+		if u, _ := url.Parse(c.RedirectURIs[0]); u.Scheme != "http" || (u.Host != "127.0.0.1" && u.Host != "[::1]") {
+			return &Error{Key: "clients.native.redirect_uris[0]", Msg: fmt.Sprintf("%s is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)", quoteURL(c.RedirectURIs[0]))}
+		}
+	}
+
 	if p.ResourceOwner.Username == "" {
 		return &Error{Key: "resource_owner.username", Msg: "must not be empty"}
 	}

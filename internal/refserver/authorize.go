@@ -156,11 +156,18 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			"The client_id parameter is malformed or repeated (RFC 6749 §3.1).")
 		return
 	case n == 0:
+		// RFC 6749 §4.2.2.1: a missing client identifier is never redirected.
+		if s.faults.on(FaultMissingClientRedirects) {
+			if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
+				s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "client_id is missing."})
+				return
+			}
+		}
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
 			"The request does not identify the client: client_id is missing.")
 		return
 	}
-	cl, known := s.clients[clientID]
+	cl, known := s.lookupClient(clientID)
 	if !known {
 		// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid,
 		// or mismatching redirection URI, or if the client identifier is
@@ -187,6 +194,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 
 	redirectURI, n, bad := p.single("redirect_uri")
+	unchecked := false // only under FaultCheckedOnApproval / FaultSessionSkipsCheck
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
@@ -202,7 +210,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been
 		// registered [...] the client MUST include a redirection URI with the
 		// authorization request".
-		if len(cl.redirectURIs) != 1 {
+		if len(cl.redirectURIs) != 1 && !s.faults.on(FaultDefaultToFirstURI) {
 			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 				"The request has no redirect_uri and the client has several registered. You have not been redirected.")
 			return
@@ -214,9 +222,21 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		}
 		redirectURI = cl.redirectURIs[0]
 	default:
-		if !s.redirectURIRegistered(cl, redirectURI) && !s.oidcAcceptsHTTPTwin(p, cl, redirectURI) {
-			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
-				"The redirect URI in the request is not registered for this client. You have not been redirected.")
+		target, ok := s.matchRedirectURI(cl, redirectURI)
+		switch {
+		case ok:
+			redirectURI = target
+		case s.oidcAcceptsHTTPTwin(p, cl, redirectURI):
+			// fault (OIDC-06): the plain-http twin of a registered URI passes
+		case s.uncheckedRedirectAllowed(r):
+			// faults: the check is skipped now (see uncheckedRedirectAllowed)
+			unchecked = true
+		default:
+			t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
+			if state, n, bad := p.single("state"); n == 1 && !bad {
+				t.state, t.hasState = state, true
+			}
+			s.refuseRedirectURI(w, cl, redirectURI, t)
 			return
 		}
 	}
@@ -392,6 +412,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		hasState:    t.hasState,
 		forceLogin:  forceLogin,
 		oidc:        oidc,
+		unchecked:   unchecked,
 		expires:     time.Now().Add(pendingLifetime),
 	}
 	s.putPending(pr)
@@ -401,22 +422,6 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", next)
 	w.WriteHeader(http.StatusSeeOther)
-}
-
-// redirectURIRegistered compares by simple string comparison (RFC 6749
-// §3.1.2.3; RFC 9700 §2.1: "exact string matching").
-func (s *Server) redirectURIRegistered(cl client, uri string) bool {
-	for _, reg := range cl.redirectURIs {
-		if uri == reg {
-			return true
-		}
-		// RFC 9700 §2.1: authorization servers "MUST utilize exact string
-		// matching"; the fault accepts any extension of a registered URI.
-		if s.faults.on(FaultRedirectURIPrefixMatch) && strings.HasPrefix(uri, reg) {
-			return true
-		}
-	}
-	return false
 }
 
 // knownParams are the request parameters this server understands (RFC 6749
@@ -625,6 +630,10 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, s
 		return
 	}
 	target := t.redirectURI
+	if s.faults.on(FaultRegisteredQueryDropped) {
+		// RFC 6749 §3.1.2: the endpoint URI's query "MUST be retained".
+		target = beforeQuery(target)
+	}
 	encoded := encodeParams(params)
 	var location string
 	switch {

@@ -19,4 +19,5 @@
 //	GET      /.well-known/oauth-authorization-server metadata (RFC 8414)
 //	GET      /.well-known/openid-configuration       the same JSON
 //	GET|POST /userinfo                               protected resource (RFC 6750 bearer token)
+//	POST     /register                               open dynamic client registration (RFC 7591), public clients
 package refserver

@@ -14,7 +14,7 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if want := 17 + len(oidcFaults) + len(requestFaults) + len(securityFaults); len(all) != want {
+	if want := len(coreFaults) + len(redirectFaults) + len(responseFaults) + len(securityFaults) + len(oidcFaults) + len(requestFaults); len(all) != want {
 		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
@@ -54,9 +54,11 @@ func TestFaultCatalogue(t *testing.T) {
 	}
 }
 
-// faultCase is the test of one fault: probe shows the behaviour changed.
+type probe func(t *testing.T, srv *Server)
+
+// faultCase is how one fault is shown to work (each area keeps its own table).
 type faultCase struct {
-	probe         func(t *testing.T, srv *Server)
+	probe         probe
 	breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
 }
 
@@ -198,6 +200,9 @@ func TestFaults(t *testing.T) {
 	}
 	for f, c := range securityFaultCases() {
 		cases[f] = c
+	}
+	for _, area := range []map[Fault]faultCase{redirectFaultCases} {
+		maps.Copy(cases, area)
 	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]

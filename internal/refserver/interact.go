@@ -263,6 +263,13 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
+	// RFC 6749 §3.1.2.4 (catalogue RDR-22): the check holds at every stage;
+	// under FaultCheckedOnApproval it is done only now, and only on approval.
+	if pr.unchecked && s.faults.on(FaultCheckedOnApproval) && decision == "allow" {
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"The redirect URI in the request is not registered for this client. You have not been redirected.")
+		return
+	}
 	if decision == "deny" {
 		// RFC 6749 §4.2.2.1 access_denied: "The resource owner or
 		// authorization server denied the request."

@@ -26,6 +26,8 @@ func (s *Server) ProfileYAML() []byte {
 		{"implicit", "spa"},
 		{"two_uris", "spa-two"},
 		{"code_only", "backend"},
+		{"with_query", "spa-query"},
+		{"native", "native"},
 	} {
 		cl := s.clients[fc.id]
 		uris := make([]string, len(cl.redirectURIs))

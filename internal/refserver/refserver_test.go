@@ -624,10 +624,16 @@ func TestProfileYAML(t *testing.T) {
 		"    scope: \"read write\"\n" +
 		"  two_uris:\n" +
 		"    client_id: spa-two\n" +
-		"    redirect_uris: [https://client.example.com/cb, https://client.example.com/cb2]\n" +
+		"    redirect_uris: [https://client.example.com/cb, https://client.example.com/cb2, https://client.example.com/app/, \"https://client.example.com/caf%C3%A9\"]\n" +
 		"  code_only:\n" +
 		"    client_id: backend\n" +
 		"    redirect_uris: [https://client.example.com/cb]\n" +
+		"  with_query:\n" +
+		"    client_id: spa-query\n" +
+		"    redirect_uris: [\"https://client.example.com/cb?dummy1=lorem&dummy2=ipsum\"]\n" +
+		"  native:\n" +
+		"    client_id: native\n" +
+		"    redirect_uris: [\"http://127.0.0.1/cb\"]\n" +
 		"allowed_origins: [\"" + srv.front.url + "\"]\n" +
 		"resource_owner:\n" +
 		"  username: alice\n" +

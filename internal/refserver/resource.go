@@ -21,6 +21,7 @@ type metadata struct {
 	JWKSURI                          string   `json:"jwks_uri"`
 	SubjectTypesSupported            []string `json:"subject_types_supported"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
+	RegistrationEndpoint             string   `json:"registration_endpoint"`
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -50,6 +51,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		JWKSURI:                          s.issuer + "/jwks",
 		SubjectTypesSupported:            []string{"public"},
 		IDTokenSigningAlgValuesSupported: []string{idTokenAlg},
+		RegistrationEndpoint:             s.issuer + "/register",
 	}
 	s.metadataFaults(&m)
 	writeJSON(w, http.StatusOK, m)

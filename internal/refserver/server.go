@@ -45,6 +45,7 @@ type Server struct {
 	pending  map[string]*pendingRequest
 	sessions map[string]session
 	tokens   map[string]grant
+	dynamic  map[string]client // registered at run time (register.go)
 }
 
 // Lifetimes of the server-side state.
@@ -117,6 +118,7 @@ func Start(opts Options) (*Server, error) {
 		pending:   map[string]*pendingRequest{},
 		sessions:  map[string]session{},
 		tokens:    map[string]grant{},
+		dynamic:   map[string]client{},
 	}
 	s.httpSrv = &http.Server{
 		Handler: s.routes(),
@@ -178,6 +180,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/consent", s.handleConsent)
 	mux.HandleFunc("/userinfo", s.handleUserinfo)
 	mux.HandleFunc("/jwks", s.handleJWKS)
+	mux.HandleFunc("/register", s.handleRegister)
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
 	mux.HandleFunc("/", s.handleNotFound)

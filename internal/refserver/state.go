@@ -20,7 +20,15 @@ func registeredClients() map[string]client {
 		},
 		"spa-two": {
 			id: "spa-two", allowToken: true, // public
-			redirectURIs: []string{"https://client.example.com/cb", "https://client.example.com/cb2"},
+			redirectURIs: []string{"https://client.example.com/cb", "https://client.example.com/cb2", "https://client.example.com/app/", "https://client.example.com/caf%C3%A9"},
+		},
+		"spa-query": {
+			id: "spa-query", allowToken: true, // public, registered with a query (catalogue C3)
+			redirectURIs: []string{"https://client.example.com/cb?dummy1=lorem&dummy2=ipsum"},
+		},
+		"native": {
+			id: "native", allowToken: true, // public native app, loopback redirect (RFC 8252 §7.3, catalogue C5)
+			redirectURIs: []string{"http://127.0.0.1/cb"},
 		},
 		"backend": {
 			id: "backend", allowToken: false, // confidential, code only
@@ -55,6 +63,7 @@ type pendingRequest struct {
 	hasState    bool
 	forceLogin  bool // prompt=login
 	oidc        oidcRequest
+	unchecked   bool // redirectURI was not checked (redirect-area faults only)
 	expires     time.Time
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/implicitspec/implicitspec/internal/check"
@@ -103,14 +105,16 @@ func TestFaultMatrix(t *testing.T) {
 		t.Skip("the fault matrix needs every scenario")
 	}
 	all := referenceEnv(t).run(t, true, true)
+	faults := refserver.Faults()
+	reports := runFaults(t, faults)
 	broken := map[string][]string{} // scenario -> faults that fail it
 	var rows []string
-	for _, f := range refserver.Faults() {
+	for i, f := range faults {
 		own := map[string]bool{}
 		for _, id := range f.Requirements {
 			own[id] = true
 		}
-		rep := referenceEnv(t, f.Fault).run(t, true, true)
+		rep := reports[i]
 		var failed []string
 		for _, r := range rep.Results {
 			switch r.Verdict {
@@ -191,6 +195,52 @@ func traceability(t *testing.T, all *suite.Report, broken map[string][]string) s
 	fmt.Fprintf(&b, "\n%d of %d rows covered by scenarios, %d not coverable (reason given), %d not yet covered.\n",
 		covered, len(check.Catalogue()), uncovered, pending)
 	return b.String()
+}
+
+// runFaults runs the whole suite once per fault, as many runs at once as
+// there are cores: each run has its own server, browser and godog suite. The
+// runs only write godog's output to io.Discard, so the process-wide variables
+// godog sets for its formatters cannot change a verdict.
+func runFaults(t *testing.T, faults []refserver.FaultInfo) []*suite.Report {
+	t.Helper()
+	reports := make([]*suite.Report, len(faults))
+	errs := make([]error, len(faults))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, f := range faults {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			reports[i], errs[i] = runAgainst(f.Fault)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("fault %s: %v", faults[i].Fault, err)
+		}
+	}
+	return reports
+}
+
+// runAgainst runs every scenario, strictly, against the reference server
+// with one fault switched on.
+func runAgainst(f refserver.Fault) (*suite.Report, error) {
+	srv, err := refserver.Start(refserver.Options{Faults: []refserver.Fault{f}})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	p, err := profile.Parse(srv.ProfileYAML(), "", os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	env, err := suite.NewEnv(context.Background(), p, suite.DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	return suite.Run(context.Background(), suite.Config{Env: env, Format: "progress", Concurrency: 1, Strict: true, BCP: true})
 }
 
 func tagged(ids []string, own map[string]bool) bool {
