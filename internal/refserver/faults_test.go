@@ -13,8 +13,8 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if len(all) != 17 {
-		t.Errorf("%d faults, want 17", len(all))
+	if want := len(coreFaults) + len(redirectFaults) + len(responseFaults) + len(securityFaults); len(all) != want {
+		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
 		if seen[fi.Fault] {
@@ -53,16 +53,18 @@ func TestFaultCatalogue(t *testing.T) {
 	}
 }
 
+// faultCase probes one fault: probe shows the behaviour changed as described.
+type faultCase struct {
+	probe         func(t *testing.T, srv *Server)
+	breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
+}
+
 // TestFaults checks, for every fault, that its behaviour changes as
 // described; and, for faults that are not about the plain success path, that
 // the plain success path stays conformant (each fault breaks one behaviour).
 func TestFaults(t *testing.T) {
 	t.Parallel()
-	type probe func(t *testing.T, srv *Server)
-	cases := map[Fault]struct {
-		probe         probe
-		breaksSuccess bool // the baseline success flow (alphanumeric state) is affected
-	}{
+	cases := map[Fault]faultCase{
 		FaultDropStateOnSuccess: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			_, frag, _ := splitLocation(t, flow(t, srv, baseline("xyz"), "allow").location)
 			if frag.Has("state") || frag.Get("access_token") == "" {
@@ -169,7 +171,7 @@ func TestFaults(t *testing.T) {
 		FaultUnknownClientRedirects: {probe: func(t *testing.T, srv *Server) {
 			b := newBrowser(t, srv)
 			r := b.authorize(query("response_type", "token", "client_id", "nobody", "redirect_uri", "https://evil.example/cb", "state", "xyz"))
-			if r.status != http.StatusSeeOther || r.location != "https://evil.example/cb#error=invalid_client&error_description=The+client+is+not+known.&state=xyz" {
+			if r.status != http.StatusSeeOther || r.location != "https://evil.example/cb#error=invalid_client&error_description=The+client+is+not+known.&iss="+url.QueryEscape(srv.Issuer())+"&state=xyz" {
 				t.Errorf("%d %q: want a redirect with invalid_client", r.status, r.location)
 			}
 			// A bad redirect_uri for a known client still gets the page.
@@ -186,6 +188,9 @@ func TestFaults(t *testing.T) {
 		}},
 	}
 
+	for f, c := range responseFaultCases() {
+		cases[f] = c
+	}
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {

@@ -17,6 +17,8 @@ type metadata struct {
 	ResponseModesSupported []string `json:"response_modes_supported"`
 	GrantTypesSupported    []string `json:"grant_types_supported"`
 	ScopesSupported        []string `json:"scopes_supported"`
+	// RFC 9207 §3: the server sends iss in every authorization response.
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +35,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),
+		IssParameterSupported:  true,
 	})
 }
 

@@ -31,7 +31,9 @@ func registeredClients() map[string]client {
 
 // knownScopes are the scopes the server grants; defaultScope is used when the
 // request omits scope (RFC 6749 §3.3).
-func knownScopes() []string { return []string{"openid", "profile", "email", "read", "write"} }
+func knownScopes() []string {
+	return []string{"openid", "profile", "email", "read", "write", "offline_access"}
+}
 
 const defaultScope = "read"
 
