@@ -494,7 +494,7 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 	case s.faults.on(FaultExpiresInZero):
 		expiresIn = "0"
 	case s.faults.on(FaultExpiresInMillis):
-		expiresIn = "3600000"
+		expiresIn = "86400000" // a day, in milliseconds
 	case s.faults.on(FaultExpiresInDay):
 		expiresIn = "86400"
 	}

@@ -53,7 +53,7 @@ const (
 	FaultNoExpiresIn Fault = "expires-in-missing"
 	// FaultExpiresInZero: expires_in=0.
 	FaultExpiresInZero Fault = "expires-in-zero"
-	// FaultExpiresInMillis: expires_in is given in milliseconds (3600000).
+	// FaultExpiresInMillis: expires_in is given in milliseconds (86400000, a day).
 	FaultExpiresInMillis Fault = "expires-in-milliseconds"
 	// FaultExpiresInDay: expires_in=86400.
 	FaultExpiresInDay Fault = "expires-in-one-day"
@@ -97,7 +97,7 @@ var responseFaults = []FaultInfo{
 		"response_mode=query is honoured: the access token is put in the query."},
 	{FaultFormPostActionRewritten, []string{"FP-01"},
 		"The form_post form's action is the redirect URI with a trailing slash."},
-	{FaultFormPostMethodGet, []string{"FP-01"},
+	{FaultFormPostMethodGet, []string{"FP-01", "FP-03"},
 		"The form_post form uses method=get, so the parameters end up in the URL."},
 	{FaultFormPostCacheable, []string{"FP-02"},
 		"The form_post page is sent with Cache-Control: max-age=300 instead of no-store."},
@@ -107,7 +107,7 @@ var responseFaults = []FaultInfo{
 		"A '%' in a response value is written raw, leaving a malformed percent-escape."},
 	{FaultFragmentLatin1, []string{"FRAG-03", "STATE-08"},
 		"Non-ASCII characters in response values are percent-encoded as ISO-8859-1 instead of UTF-8."},
-	{FaultFragmentSpaceUnencoded, []string{"FRAG-03"},
+	{FaultFragmentSpaceUnencoded, []string{"FRAG-03", "STATE-04"},
 		"Spaces in response values are written raw into the redirect URI instead of as '+'."},
 	{FaultParameterTwice, []string{"FRAG-04"},
 		"The success response carries token_type twice."},
@@ -126,7 +126,7 @@ var responseFaults = []FaultInfo{
 	{FaultExpiresInZero, []string{"TOK-04"},
 		"The success response carries expires_in=0."},
 	{FaultExpiresInMillis, []string{"TOK-04"},
-		"expires_in is given in milliseconds: 3600000."},
+		"expires_in is given in milliseconds: 86400000 for a token that lives a day."},
 	{FaultExpiresInDay, []string{"TOK-04"},
 		"expires_in is 86400: the token lives a day."},
 	{FaultRefreshTokenIssued, []string{"TOK-06"},

@@ -135,7 +135,7 @@ func responseFaultCases() map[Fault]faultCase {
 			}
 		}},
 		FaultExpiresInZero:   {breaksSuccess: true, probe: expiresInIs("0")},
-		FaultExpiresInMillis: {breaksSuccess: true, probe: expiresInIs("3600000")},
+		FaultExpiresInMillis: {breaksSuccess: true, probe: expiresInIs("86400000")},
 		FaultExpiresInDay:    {breaksSuccess: true, probe: expiresInIs("86400")},
 		FaultRefreshTokenIssued: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			if len(fragOf(t, srv, baseline("xyz"), "allow")["refresh_token"]) != 1 {
