@@ -207,7 +207,7 @@ func FormPostPage(id string, e *Ending, redirectURI string, status int, contentT
 	if mt, _, _ := mime.ParseMediaType(contentType); mt != "text/html" {
 		return Fail(id, "the form_post page is %q, expected text/html", contentType)
 	}
-	doc, err := html.Parse(strings.NewReader(string(body)))
+	doc, err := html.ParseWithOptions(strings.NewReader(string(body)), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		return Fail(id, "the form_post page cannot be read as HTML: %v", err)
 	}
@@ -224,14 +224,22 @@ func FormPostPage(id string, e *Ending, redirectURI string, status int, contentT
 	if m := attrOf(form, "method"); !strings.EqualFold(m, "post") {
 		return Fail(id, "the form_post form's method is %q, expected post", m)
 	}
-	hidden := map[string]bool{}
+	// A submit control of a no-script fallback may add its own name; it
+	// is not a response parameter.
+	hidden, control := map[string]bool{}, map[string]bool{}
 	for n := range form.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "input" && strings.EqualFold(attrOf(n, "type"), "hidden") {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch typ := strings.ToLower(attrOf(n, "type")); {
+		case n.Data == "input" && typ == "hidden":
 			hidden[attrOf(n, "name")] = true
+		case n.Data == "button", n.Data == "input" && (typ == "submit" || typ == "image" || typ == "button"):
+			control[attrOf(n, "name")] = true
 		}
 	}
 	for _, name := range e.Form.Names() {
-		if !hidden[name] {
+		if !hidden[name] && !control[name] {
 			return Fail(id, "the parameter %s is posted but is not a hidden input of the form", name)
 		}
 	}

@@ -110,6 +110,10 @@ func TestFormPostChecks(t *testing.T) {
 	if err := FormPostPage("FP-01", ok, target, 200, "text/html; charset=utf-8", []byte(page)); err != nil {
 		t.Errorf("conformant page: %v", err)
 	}
+	withButton := strings.Replace(page, "</form>", `<noscript><button type="submit" name="go" value="1">Continue</button></noscript></form>`, 1)
+	if err := FormPostPage("FP-01", formPost(target, "access_token=t&state=s&go=1"), target, 200, "text/html", []byte(withButton)); err != nil {
+		t.Errorf("named fallback button: %v", err)
+	}
 	for name, c := range map[string]struct {
 		e       *Ending
 		status  int
