@@ -183,7 +183,8 @@ Feature: The access token response
   Scenario: No refresh token is issued even when offline access is asked for
     RFC 6749 §4.2.2 and OpenID Connect Core §3.2.2.5: no refresh token from the
     authorization endpoint, whatever the scope. The request adds offline_access (or
-    offline) to the scope; skipped when the target's metadata lists neither scope.
+    offline) to the scope; skipped when the target's metadata lists neither scope, or
+    when the target refuses offline access to this client.
 
     Given an authorization request from the implicit client
     And the request also asks for offline access

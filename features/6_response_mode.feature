@@ -65,8 +65,8 @@ Feature: Where and how the response is delivered
   @FP-01 @must
   Scenario: response_mode=form_post posts the response from an HTML form
     OAuth 2.0 Form Post Response Mode §2: the response is an HTML page with a form whose
-    action is the redirect URI, method POST, each parameter a hidden input; nothing is
-    added to the URL. Skipped when the target's metadata lists response modes without
+    action is the redirect URI, method POST (form-urlencoded), each parameter a hidden
+    input; nothing is added to the URL. Skipped when the target's metadata lists response modes without
     form_post, or when it lists none and does not answer with a form.
 
     Given an authorization request from the implicit client

@@ -392,6 +392,12 @@ func expiresInNotMillis(ctx context.Context) (context.Context, error) {
 
 func noRefreshToken(ctx context.Context) (context.Context, error) {
 	return judged(ctx, func(w *world) error {
+		scope, _ := w.req.Get("scope")
+		offline := slices.ContainsFunc(strings.Fields(scope), func(s string) bool { return strings.HasPrefix(s, "offline") })
+		if offline && check.ClientGetsToken(w.id(), w.ending) != nil && len(w.ending.TokenParams().All("refresh_token")) == 0 {
+			// A client may not be allowed offline access; refusing it is fine.
+			return w.skipBecause("the target did not serve the request for offline access: the flow %s", w.ending.Describe())
+		}
 		return check.Absent(w.id(), w.ending, "refresh_token", "the implicit grant must not issue one")
 	})
 }

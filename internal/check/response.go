@@ -224,6 +224,10 @@ func FormPostPage(id string, e *Ending, redirectURI string, status int, contentT
 	if m := attrOf(form, "method"); !strings.EqualFold(m, "post") {
 		return Fail(id, "the form_post form's method is %q, expected post", m)
 	}
+	// The browser posts application/x-www-form-urlencoded unless told otherwise.
+	if et := attrOf(form, "enctype"); et != "" && !strings.EqualFold(et, "application/x-www-form-urlencoded") {
+		return Fail(id, "the form_post form's enctype is %q, expected application/x-www-form-urlencoded", et)
+	}
 	// A submit control of a no-script fallback may add its own name; it
 	// is not a response parameter.
 	hidden, control := map[string]bool{}, map[string]bool{}

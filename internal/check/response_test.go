@@ -125,6 +125,7 @@ func TestFormPostChecks(t *testing.T) {
 		"not hidden":     {formPost(target, "access_token=t&state=s&x=1"), 200, page, "x is posted but is not a hidden input"},
 		"status":         {ok, 302, page, "HTTP 302"},
 		"method on page": {ok, 200, strings.Replace(page, "POST", "get", 1), `method is "get"`},
+		"multipart":      {ok, 200, strings.Replace(page, `method="POST"`, `method="POST" enctype="multipart/form-data"`, 1), "enctype"},
 	} {
 		err := FormPostPage("FP-01", c.e, target, c.status, "text/html", []byte(c.page))
 		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
