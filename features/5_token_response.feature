@@ -229,3 +229,15 @@ Feature: The access token response
     Given an authorization request from the implicit client
     When the resource owner approves 20 requests one after another in the same browser
     Then the access tokens carry at least 128 bits of entropy
+
+  @TOK-05 @must
+  Scenario: A request without scope is told which scope was granted
+    RFC 6749 §3.3: a request that omits scope is processed "using a pre-defined default
+    value" or refused with invalid_scope; §4.2.2: "scope: OPTIONAL, if identical to the
+    scope requested by the client; otherwise, REQUIRED". A default grant is not what the
+    request named, so the response must carry scope. Skipped when the request is refused.
+
+    Given an authorization request from the implicit client
+    And the request names no scope at all
+    When the resource owner signs in and approves the request
+    Then the response says which scope was granted

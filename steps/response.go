@@ -22,6 +22,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request asks for the response type "([^"]*)"$`, asksResponseType)
 	sc.Given(`^the request asks for the scope "([^"]*)"$`, asksScope)
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
+	sc.Given(`^the request names no scope at all$`, namesNoScope)
 	sc.Given(`^the request asks for the response mode "([^"]*)"$`, asksResponseMode)
 
 	sc.When(`^the resource owner approves (\d+) requests one after another in the same browser$`, ownerApprovesMany)
@@ -48,6 +49,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the expiry, if given, is a positive whole number of seconds$`, expiresInValid)
 	sc.Then(`^the access token lives no longer than an hour$`, expiresInHour)
 	sc.Then(`^the expiry, if given, is not in milliseconds$`, expiresInNotMillis)
+	sc.Then(`^the response says which scope was granted$`, scopeReturned)
 	sc.Then(`^no refresh token is issued$`, noRefreshToken)
 	sc.Then(`^no authorization code is issued$`, noCode)
 	sc.Then(`^no ID token is issued$`, noIDToken)
@@ -114,6 +116,11 @@ func (w *world) metadataList(key string) ([]string, bool) {
 		}
 	}
 	return out, true
+}
+
+func namesNoScope(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).req.Del("scope")
+	return ctx, nil
 }
 
 func asksOfflineAccess(ctx context.Context) (context.Context, error) {
@@ -387,6 +394,16 @@ func expiresInHour(ctx context.Context) (context.Context, error) {
 func expiresInNotMillis(ctx context.Context) (context.Context, error) {
 	return judged(ctx, func(w *world) error {
 		return check.ExpiresInAtMost(w.id(), w.ending, 31536000, "more than a year, likely milliseconds instead of seconds")
+	})
+}
+
+func scopeReturned(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		if check.ClientGetsToken(w.id(), w.ending) != nil && w.ending.TokenParams().Count("access_token") == 0 {
+			// §3.3 lets the server refuse a request without scope (invalid_scope).
+			return w.skipBecause("the target granted nothing to a request without scope: the flow %s", w.ending.Describe())
+		}
+		return check.ScopeReturned(w.id(), w.ending)
 	})
 }
 

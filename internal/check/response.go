@@ -459,6 +459,21 @@ func ExpiresInAtMost(id string, e *Ending, max int64, why string) error {
 	return nil
 }
 
+// ScopeReturned: a request that named no scope was granted the server's
+// default, which differs from the request, so the response carries scope
+// (RFC 6749 §3.3, §4.2.2: "OPTIONAL, if identical to the scope requested by
+// the client; otherwise, REQUIRED").
+func ScopeReturned(id string, e *Ending) error {
+	ps, err := issued(id, e)
+	if err != nil {
+		return err
+	}
+	if _, ok := ps.Get("scope"); !ok {
+		return Fail(id, "the request named no scope and a token was issued, but the response does not say which scope was granted (got %s)", names(ps))
+	}
+	return nil
+}
+
 // Absent: the parameter name appears nowhere in the response (fragment,
 // query or form body).
 func Absent(id string, e *Ending, name, why string) error {

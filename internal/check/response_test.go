@@ -169,3 +169,15 @@ func TestTokenUniqueness(t *testing.T) {
 		t.Error("one varying character passed")
 	}
 }
+
+func TestScopeReturned(t *testing.T) {
+	if err := ScopeReturned("TOK-05", redirect(cb+"#access_token=t&scope=read")); err != nil {
+		t.Errorf("scope returned: %v", err)
+	}
+	if err := ScopeReturned("TOK-05", redirect(cb+"#access_token=t&scope=")); err != nil {
+		t.Errorf("empty scope returned: %v", err)
+	}
+	if err := ScopeReturned("TOK-05", redirect(cb+"#access_token=t")); err == nil || !strings.Contains(err.Error(), "which scope was granted") {
+		t.Errorf("no scope: %v", err)
+	}
+}

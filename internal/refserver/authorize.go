@@ -273,7 +273,8 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	// RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive
 	// strings; the server uses a pre-defined default when it is omitted.
 	scopeParam, _, _ := p.single("scope")
-	if scopeParam == "" {
+	defaulted := scopeParam == ""
+	if defaulted {
 		scopeParam = defaultScope
 	}
 	scopes, ok := parseScope(scopeParam)
@@ -326,6 +327,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		redirectURI: t.redirectURI,
 		mode:        t.mode,
 		scopes:      scopes,
+		defaulted:   defaulted,
 		state:       t.state,
 		hasState:    t.hasState,
 		forceLogin:  forceLogin,
@@ -501,7 +503,12 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 	if !s.faults.on(FaultNoExpiresIn) {
 		params = append(params, kv{name: "expires_in", value: expiresIn})
 	}
-	params = append(params, kv{name: "scope", value: strings.Join(granted, " ")})
+	// RFC 6749 §4.2.2 scope: "OPTIONAL, if identical to the scope requested
+	// by the client; otherwise, REQUIRED" — a default grant differs from a
+	// request that named no scope.
+	if !(pr.defaulted && s.faults.on(FaultScopeOmittedWhenDefaulted)) {
+		params = append(params, kv{name: "scope", value: strings.Join(granted, " ")})
+	}
 	// RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh
 	// token."
 	if s.faults.on(FaultRefreshTokenIssued) ||

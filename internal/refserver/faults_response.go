@@ -57,6 +57,8 @@ const (
 	FaultExpiresInMillis Fault = "expires-in-milliseconds"
 	// FaultExpiresInDay: expires_in=86400.
 	FaultExpiresInDay Fault = "expires-in-one-day"
+	// FaultScopeOmittedWhenDefaulted: a request without scope gets the default scope but no scope parameter.
+	FaultScopeOmittedWhenDefaulted Fault = "scope-omitted-when-defaulted"
 	// FaultRefreshTokenIssued: every success response carries a refresh_token.
 	FaultRefreshTokenIssued Fault = "refresh-token-issued"
 	// FaultRefreshTokenOffline: a refresh_token is issued when offline_access is granted.
@@ -129,6 +131,8 @@ var responseFaults = []FaultInfo{
 		"expires_in is given in milliseconds: 86400000 for a token that lives a day."},
 	{FaultExpiresInDay, []string{"TOK-04"},
 		"expires_in is 86400: the token lives a day."},
+	{FaultScopeOmittedWhenDefaulted, []string{"TOK-05"},
+		"A request without scope is granted the default scope, but the response does not say so."},
 	{FaultRefreshTokenIssued, []string{"TOK-06"},
 		"Every success response also carries a refresh_token."},
 	{FaultRefreshTokenOffline, []string{"TOK-06"},

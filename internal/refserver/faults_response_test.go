@@ -137,6 +137,12 @@ func responseFaultCases() map[Fault]faultCase {
 		FaultExpiresInZero:   {breaksSuccess: true, probe: expiresInIs("0")},
 		FaultExpiresInMillis: {breaksSuccess: true, probe: expiresInIs("86400000")},
 		FaultExpiresInDay:    {breaksSuccess: true, probe: expiresInIs("86400")},
+		FaultScopeOmittedWhenDefaulted: {probe: func(t *testing.T, srv *Server) {
+			frag := fragOf(t, srv, query("response_type", "token", "client_id", "spa", "state", "xyz"), "allow")
+			if len(frag["access_token"]) != 1 || len(frag["scope"]) != 0 {
+				t.Errorf("fragment %v: want a token and no scope", frag)
+			}
+		}},
 		FaultRefreshTokenIssued: {breaksSuccess: true, probe: func(t *testing.T, srv *Server) {
 			if len(fragOf(t, srv, baseline("xyz"), "allow")["refresh_token"]) != 1 {
 				t.Error("no refresh_token")
@@ -203,6 +209,9 @@ func TestResponseNoFaultConformant(t *testing.T) {
 	wantErrorRedirect(t, newBrowser(t, srv).authorize(baseline("xyz")+"&response_mode=query"), "invalid_request", "xyz")
 	if loc := flow(t, srv, query("response_type", "token", "client_id", "spa", "state", ""), "allow").location; strings.Contains(loc, "state") {
 		t.Errorf("Location %q: want no state", loc)
+	}
+	if _, frag, _ = splitLocation(t, flow(t, srv, query("response_type", "token", "client_id", "spa", "state", "xyz"), "allow").location); frag.Get("scope") != defaultScope {
+		t.Errorf("default grant: scope %q, want %q", frag.Get("scope"), defaultScope)
 	}
 	_, frag, _ = splitLocation(t, flow(t, srv, baseline("xyz"), "deny").location)
 	if frag.Get("iss") != srv.Issuer() {

@@ -53,6 +53,7 @@ type pendingRequest struct {
 	redirectURI string // validated target (registered URI, or the requested one under a fault)
 	mode        string // modeFragment or modeFormPost
 	scopes      []string
+	defaulted   bool // the request named no scope: scopes is the default
 	state       string
 	hasState    bool
 	forceLogin  bool // prompt=login
