@@ -24,6 +24,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
 	sc.Given(`^the request names no scope at all$`, namesNoScope)
 	sc.Given(`^the request asks for the response mode "([^"]*)"$`, asksResponseMode)
+	sc.Given(`^the request asks for the prompt "([^"]*)"$`, asksPrompt)
 
 	sc.When(`^the resource owner approves (\d+) requests one after another in the same browser$`, ownerApprovesMany)
 
@@ -116,6 +117,11 @@ func (w *world) metadataList(key string) ([]string, bool) {
 		}
 	}
 	return out, true
+}
+
+func asksPrompt(ctx context.Context, prompt string) (context.Context, error) {
+	worldFrom(ctx).req.Set("prompt", prompt)
+	return ctx, nil
 }
 
 func namesNoScope(ctx context.Context) (context.Context, error) {

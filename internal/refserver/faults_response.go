@@ -13,7 +13,7 @@ const (
 	FaultEmptyStateEchoed Fault = "empty-state-echoed"
 	// FaultRepeatedStateAccepted: state=a&state=b is served, echoing the first.
 	FaultRepeatedStateAccepted Fault = "repeated-state-accepted"
-	// FaultStateDroppedOnRequestError: errors found in the request itself omit state.
+	// FaultStateDroppedOnRequestError: errors found in the request itself (all but access_denied) omit state.
 	FaultStateDroppedOnRequestError Fault = "state-dropped-on-request-error"
 	// FaultErrorsInQuery: error responses go in the redirect URI's query.
 	FaultErrorsInQuery Fault = "errors-in-query"
@@ -88,7 +88,7 @@ var responseFaults = []FaultInfo{
 	{FaultRepeatedStateAccepted, []string{"STATE-07"},
 		"A request with state sent twice is served, echoing the first value."},
 	{FaultStateDroppedOnRequestError, []string{"STATE-02"},
-		"Errors found in the request (unsupported_response_type, invalid_scope, unauthorized_client) omit the state."},
+		"Errors found in the request (unsupported_response_type, invalid_scope, unauthorized_client, login_required) omit the state."},
 	{FaultErrorsInQuery, []string{"FRAG-05", "ERR-01", "RT-04"},
 		"Error responses are added to the redirect URI's query instead of its fragment."},
 	{FaultFragmentModeRejected, []string{"FRAG-06"},
