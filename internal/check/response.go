@@ -377,8 +377,11 @@ func TokenB64(id string, e *Ending) error {
 		i := strings.IndexFunc(tok, func(r rune) bool {
 			return !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/-=", r)
 		})
-		r, _ := utf8.DecodeRuneInString(tok[i:])
-		return Fail(id, "the access token is not a b64token: character %q at position %d cannot be sent as Authorization: Bearer", r, i)
+		what := fmt.Sprintf("byte 0x%02X", tok[i])
+		if r, _ := utf8.DecodeRuneInString(tok[i:]); r != utf8.RuneError {
+			what = fmt.Sprintf("character %q", r)
+		}
+		return Fail(id, "the access token is not a b64token: %s at position %d cannot be sent as Authorization: Bearer", what, i)
 	}
 	return nil
 }
