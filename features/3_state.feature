@@ -68,3 +68,129 @@ Feature: The state value
     And the request carries no state
     When the resource owner signs in and approves the request
     Then the client receives an access token
+
+  @STATE-06 @must
+  Scenario: A request with an empty state gets no state value back
+    RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were
+    omitted from the request", so "state=" is no state, and none may be invented.
+
+    Given an authorization request from the implicit client
+    And the request carries an empty state
+    When the resource owner signs in and approves the request
+    Then the response carries no state
+
+  @STATE-06 @should
+  Scenario: A request with an empty state is still answered with an access token
+    RFC 6749 §3.1 treats "state=" as omitted, and §4.2.1 makes state RECOMMENDED: a
+    server that refuses the request is stricter than the specification.
+
+    Given an authorization request from the implicit client
+    And the request carries an empty state
+    When the resource owner signs in and approves the request
+    Then the client receives an access token
+
+  @STATE-06 @should
+  Scenario: A request with an empty state gets no empty state parameter back
+    RFC 6749 §4.2.2 returns state only "if the state parameter was present in the client
+    authorization request"; "state=" counts as absent (§3.1), so an empty "state="
+    in the response is a parameter the client did not ask for.
+
+    Given an authorization request from the implicit client
+    And the request carries an empty state
+    When the resource owner signs in and approves the request
+    Then the response carries no state parameter at all
+
+  @STATE-06 @should
+  Scenario: A request without state gets no empty state parameter back
+    RFC 6749 §4.2.2 returns state only "if the state parameter was present in the client
+    authorization request": not even an empty "state=".
+
+    Given an authorization request from the implicit client
+    And the request carries no state
+    When the resource owner signs in and approves the request
+    Then the response carries no state parameter at all
+
+  @STATE-04 @must
+  Scenario: A state that tries to inject an access token stays inside its parameter
+    RFC 6749 Appendix B: the server form-encodes the state in the fragment, so the state
+    below comes back as one value. Written raw, its "&" would add a second access_token,
+    and its "#", space and double quote would break the redirect URI.
+
+    Given an authorization request from the implicit client
+    And the state is "x&access_token=forged#a b"c"
+    When the resource owner signs in and approves the request
+    Then the response holds exactly one access token, and the state is encoded within its parameter
+
+  @STATE-05 @must
+  Scenario: A state of 128 characters is echoed exactly
+    RFC 6749 Appendix A.5 sets no maximum length for state; 128 characters is what
+    ordinary clients send, and the OpenID Foundation's suite expects it back exactly.
+
+    Given an authorization request from the implicit client
+    And the state is 128 characters long
+    When the resource owner signs in and approves the request
+    Then the state in the response is exactly the one sent
+
+  @STATE-05 @must
+  Scenario Outline: A state of <length> characters is echoed whole, or refused cleanly
+    RFC 6749 Appendix A.5 sets no maximum; a server may refuse a very long state with
+    invalid_request, an error page or HTTP 414, but a truncated echo breaks the client's
+    check, and a server error is no answer.
+
+    Given an authorization request from the implicit client
+    And the state is <length> characters long
+    When the resource owner signs in and approves the request
+    Then the state comes back exactly as sent, unless the request is refused cleanly
+
+    Examples:
+      | length |
+      | 1000   |
+      | 2048   |
+      | 4096   |
+
+  @STATE-05 @should
+  Scenario Outline: A state of <length> characters is accepted and echoed
+    RFC 6749 Appendix A.5 sets no maximum length for state, and clients that keep their
+    context in it send long values: refusing them is stricter than the specification.
+
+    Given an authorization request from the implicit client
+    And the state is <length> characters long
+    When the resource owner signs in and approves the request
+    Then the state in the response is exactly the one sent
+
+    Examples:
+      | length |
+      | 1000   |
+      | 2048   |
+      | 4096   |
+
+  @STATE-07 @must
+  Scenario: A request with two state values is refused
+    RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than
+    once." The request "state=first-state-0123&state=second-state-0123" must be refused
+    with invalid_request or on an error page; serving it with either value is a failure.
+
+    Given an authorization request from the implicit client
+    And the request carries the state twice, as "first-state-0123" and then "second-state-0123"
+    When the resource owner signs in and approves the request
+    Then the request is refused as invalid, and no access token is issued
+
+  @STATE-02 @must
+  Scenario Outline: An error for <problem> carries the state back
+    RFC 6749 §4.2.2.1: every error response sent to the redirect URI carries "state:
+    REQUIRED if a "state" parameter was present in the client authorization request.
+    The exact value received from the client." A server that shows an error page
+    instead sends no error response, and the scenario is skipped.
+
+    Given an authorization request from <client>
+    And the state is "error-state-0123"
+    And the request asks for <change>
+    When the resource owner signs in and approves the request
+    Then any error response sent to the client carries the state exactly
+
+    Examples:
+      | problem                      | client                                                   | change                                   |
+      | an unsupported response type | the implicit client                                      | the response type "unsupported_type_xyz" |
+      | an unknown scope             | the implicit client                                      | the scope "unknown_scope_xyz"            |
+      | a client not allowed tokens  | the client that is not allowed the implicit grant        | the response type "token"                |
+      | prompt=none without session  | the implicit client                                      | the prompt "none"                        |

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,7 +18,7 @@ import (
 const (
 	modeFragment = "fragment"
 	modeFormPost = "form_post"
-	modeQuery    = "query" // only under FaultOIDCResponseModeQuery
+	modeQuery    = "query" // only under FaultOIDCResponseModeQuery or FaultQueryModeHonoured
 )
 
 const maxFormBytes = 64 << 10
@@ -245,11 +246,29 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
 	if state, n, bad := p.single("state"); n == 1 && !bad {
 		t.state, t.hasState = state, true
+	} else if n > 1 && !bad && s.faults.on(FaultRepeatedStateAccepted) {
+		// RFC 6749 §3.1: "Request and response parameters MUST NOT be
+		// included more than once"; the fault serves the first state.
+		t.state, t.hasState = state, true
+		delete(p.values, "state")
+	}
+	// RFC 6749 §4.2.2: the state comes back as "the exact value received";
+	// Appendix A.5 sets no maximum length.
+	if s.faults.on(FaultStateTruncated) && len(t.state) > 100 {
+		t.state = t.state[:100]
+	}
+	if s.faults.on(FaultLongStateServerError) && len(t.state) > 1024 {
+		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
+		return
 	}
 	// RFC 8414 §2: the metadata lists form_post, so it must be honoured.
 	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost && !s.faults.on(FaultFormPostIgnored) {
 		// Errors, too, use the requested mode (Form Post Response Mode §2).
 		t.mode = modeFormPost
+	}
+	if s.faults.on(FaultLongStateRefused) && len(t.state) > 512 {
+		s.respondError(w, t, authzError{"invalid_request", "The state parameter is too long."})
+		return
 	}
 
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
@@ -271,17 +290,29 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 
 	switch rm, _, _ := p.single("response_mode"); rm {
-	case "", modeFragment, modeFormPost:
-	case "query":
+	case "", modeFormPost:
+	case modeFragment:
+		// Multiple Response Type Encoding Practices §2.1: fragment is the
+		// default mode of response_type=token; asking for it explicitly is fine.
+		if s.faults.on(FaultFragmentModeRejected) {
+			s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
+			return
+		}
+	case modeQuery:
 		// Multiple Response Type Encoding Practices §2.1, §5: an access
 		// token must never be returned in the query (catalogue FRAG-07).
-		if s.oidcQueryModeHonoured(p) {
+		if s.oidcQueryModeHonoured(p) || s.faults.on(FaultQueryModeHonoured) {
 			t.mode = modeQuery
 			break
 		}
 		s.respondError(w, t, authzError{"invalid_request", "response_mode=query is not allowed for response types that return tokens."})
 		return
 	default:
+		// An unknown mode is refused rather than silently replaced by the
+		// default (catalogue FRAG-06).
+		if s.faults.on(FaultUnknownModeIgnored) {
+			break
+		}
 		s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
 		return
 	}
@@ -335,6 +366,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	// RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive
 	// strings; the server uses a pre-defined default when it is omitted.
 	scopeParam, _, _ := p.single("scope")
+	defaulted := scopeParam == ""
 	switch {
 	case scopeParam == "" && p.empty["scope"] && s.faults.on(FaultEmptyValueAsGiven):
 		// RFC 6749 §3.1: an empty scope is an omitted scope, not an invalid one.
@@ -408,6 +440,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		redirectURI: t.redirectURI,
 		mode:        t.mode,
 		scopes:      scopes,
+		defaulted:   defaulted,
 		state:       t.state,
 		hasState:    t.hasState,
 		forceLogin:  forceLogin,
@@ -521,7 +554,7 @@ type kv struct {
 
 // encodeParams writes params as application/x-www-form-urlencoded over UTF-8
 // (RFC 6749 Appendix B), in the given order.
-func encodeParams(params []kv) string {
+func (s *Server) encodeParams(params []kv) string {
 	var b strings.Builder
 	for i, p := range params {
 		if i > 0 {
@@ -532,10 +565,41 @@ func encodeParams(params []kv) string {
 		if p.raw {
 			b.WriteString(p.value)
 		} else {
-			b.WriteString(url.QueryEscape(p.value))
+			b.WriteString(s.escapeValue(p.value))
 		}
 	}
 	return b.String()
+}
+
+// escapeValue form-urlencodes one value: UTF-8 bytes, '%XX' for every byte
+// that needs it, '+' for a space (RFC 6749 Appendix B).
+func (s *Server) escapeValue(v string) string {
+	switch {
+	case s.faults.on(FaultFragmentPercentUnescaped):
+		// Appendix B: '%' must itself be encoded as "%25".
+		parts := strings.Split(v, "%")
+		for i := range parts {
+			parts[i] = url.QueryEscape(parts[i])
+		}
+		return strings.Join(parts, "%")
+	case s.faults.on(FaultFragmentLatin1):
+		// Appendix B: "using the UTF-8 character encoding scheme" — the
+		// fault encodes runes up to U+00FF as one ISO-8859-1 byte.
+		var b strings.Builder
+		for _, r := range v {
+			if r >= 0x80 && r <= 0xFF {
+				b.WriteString(url.QueryEscape(string([]byte{byte(r)})))
+				continue
+			}
+			b.WriteString(url.QueryEscape(string(r)))
+		}
+		return b.String()
+	case s.faults.on(FaultFragmentSpaceUnencoded):
+		// Appendix B: a space is written "+"; a raw space is not even
+		// allowed in a URI (RFC 3986 §3.5).
+		return strings.ReplaceAll(url.QueryEscape(v), "+", " ")
+	}
+	return url.QueryEscape(v)
 }
 
 // respondError delivers an error response (RFC 6749 §4.2.2.1).
@@ -558,7 +622,10 @@ func (s *Server) respondError(w http.ResponseWriter, t responseTarget, e authzEr
 	}
 	// RFC 6749 §4.2.2.1 state: "REQUIRED if a "state" parameter was present
 	// in the client authorization request."
-	if t.hasState && !s.faults.on(FaultDropStateOnError) {
+	params = s.appendIss(params, false)
+	requestError := e.code != "access_denied" // found in the request, not decided by the user
+	if t.hasState && !s.faults.on(FaultDropStateOnError) &&
+		!(requestError && s.faults.on(FaultStateDroppedOnRequestError)) {
 		params = append(params, kv{name: "state", value: t.state})
 	}
 	s.deliver(w, t, params, false, "")
@@ -571,7 +638,7 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 		s.respondOIDCSuccess(w, pr, granted, user)
 		return
 	}
-	token := mustRandomToken(32)
+	token := s.newAccessToken()
 	s.storeToken(token, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
 
 	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
@@ -583,15 +650,55 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 	}
 	params := []kv{{name: "access_token", value: sent}}
 	// RFC 6749 §4.2.2 token_type: "REQUIRED."
-	if !s.faults.on(FaultNoTokenType) {
-		params = append(params, kv{name: "token_type", value: "Bearer"})
+	tokenType := "Bearer"
+	if s.faults.on(FaultTokenTypeUnknown) {
+		// RFC 6749 §7.1: the client "MUST NOT use an access token if it does
+		// not understand the token type".
+		tokenType = "Magic"
 	}
-	params = append(params, kv{name: "expires_in", value: "3600"})
+	if !s.faults.on(FaultNoTokenType) {
+		params = append(params, kv{name: "token_type", value: tokenType})
+	}
+	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
+	// more than once."
+	if s.faults.on(FaultParameterTwice) {
+		params = append(params, kv{name: "token_type", value: tokenType})
+	}
+	// RFC 6749 §4.2.2 expires_in: "RECOMMENDED. The lifetime in seconds of
+	// the access token"; A.14: 1*DIGIT.
+	expiresIn := "3600"
+	switch {
+	case s.faults.on(FaultExpiresInZero):
+		expiresIn = "0"
+	case s.faults.on(FaultExpiresInMillis):
+		expiresIn = "86400000" // a day, in milliseconds
+	case s.faults.on(FaultExpiresInDay):
+		expiresIn = "86400"
+	}
+	if !s.faults.on(FaultNoExpiresIn) {
+		params = append(params, kv{name: "expires_in", value: expiresIn})
+	}
 	// RFC 6749 §4.2.2 scope: "OPTIONAL, if identical to the scope requested
-	// by the client; otherwise, REQUIRED."
-	if !s.faults.on(FaultUnknownScopeDropped) {
+	// by the client; otherwise, REQUIRED" — a default grant differs from a
+	// request that named no scope.
+	if !(pr.defaulted && s.faults.on(FaultScopeOmittedWhenDefaulted)) && !s.faults.on(FaultUnknownScopeDropped) {
 		params = append(params, kv{name: "scope", value: strings.Join(granted, " ")})
 	}
+	// RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh
+	// token."
+	if s.faults.on(FaultRefreshTokenIssued) ||
+		(s.faults.on(FaultRefreshTokenOffline) && slices.Contains(granted, "offline_access")) {
+		params = append(params, kv{name: "refresh_token", value: mustRandomToken(32)})
+	}
+	// Multiple Response Type Encoding Practices §5: response_type=token
+	// returns the access token only — no code, no id_token.
+	if s.faults.on(FaultCodeAdded) {
+		params = append(params, kv{name: "code", value: mustRandomToken(16)})
+	}
+	if s.faults.on(FaultIDTokenAdded) {
+		params = append(params, kv{name: "id_token", value: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9."})
+	}
+	params = s.appendIss(params, true)
 	// RFC 6749 §4.2.2 state: "REQUIRED if the "state" parameter was present
 	// in the client authorization request. The exact value received from the
 	// client."
@@ -612,6 +719,9 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 	case s.faults.on(FaultInventState):
 		// No state was sent, so none may come back (RFC 6749 §4.2.2).
 		params = append(params, kv{name: "state", value: mustRandomToken(12)})
+	case s.faults.on(FaultEmptyStateEchoed):
+		// Nor an empty one: "state=" is not the absence of state.
+		params = append(params, kv{name: "state", value: ""})
 	}
 	s.deliver(w, t, params, true, sent)
 }
@@ -625,7 +735,8 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, s
 	// response that carries a token (set for every response by
 	// securityHeaders; repeated here because it matters most here).
 	w.Header().Set("Cache-Control", "no-store")
-	if t.mode == modeFormPost {
+	// Form Post Response Mode §2: errors, too, are posted.
+	if t.mode == modeFormPost && (success || !s.faults.on(FaultFormPostErrorsByRedirect)) {
 		s.renderFormPost(w, t.redirectURI, params)
 		return
 	}
@@ -634,12 +745,15 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, s
 		// RFC 6749 §3.1.2: the endpoint URI's query "MUST be retained".
 		target = beforeQuery(target)
 	}
-	encoded := encodeParams(params)
+	encoded := s.encodeParams(params)
 	var location string
 	switch {
 	// RFC 6749 §4.2.2: the response parameters are added "to the fragment
 	// component of the redirection URI".
-	case success && s.faults.on(FaultResponseInQuery):
+	case success && s.faults.on(FaultResponseInQuery), t.mode == modeQuery:
+		location = appendQuery(target, encoded)
+	// RFC 6749 §4.2.2.1: errors, too, go "to the fragment component".
+	case !success && s.faults.on(FaultErrorsInQuery) && slices.ContainsFunc(params, func(p kv) bool { return p.name == "error" }):
 		location = appendQuery(target, encoded)
 	case t.mode == modeQuery:
 		location = appendQuery(target, encoded)
@@ -679,4 +793,41 @@ func addTrailingSlash(uri string) string {
 		return uri[:i] + "/" + uri[i:]
 	}
 	return uri + "/"
+}
+
+// newAccessToken mints an access token: 256 random bits, base64url, so it
+// is unguessable and unique (RFC 6749 §10.10) and a valid b64token (RFC 6750
+// §2.1, RFC 6749 A.12).
+func (s *Server) newAccessToken() string {
+	switch {
+	case s.faults.on(FaultTokenConstant):
+		return "constant-access-token-0123456789"
+	case s.faults.on(FaultTokensSequential):
+		s.mu.Lock()
+		n := len(s.tokens)
+		s.mu.Unlock()
+		return "at-" + strconv.Itoa(1001+n)
+	case s.faults.on(FaultTokenLowEntropy):
+		return mustRandomToken(8)
+	case s.faults.on(FaultTokenNonASCII):
+		return mustRandomToken(32) + "é"
+	case s.faults.on(FaultTokenNotB64):
+		return mustRandomToken(32) + "!"
+	}
+	return mustRandomToken(32)
+}
+
+// appendIss adds the iss response parameter (RFC 9207 §2): the issuer
+// identifier, in every authorization response, success and error, as the
+// metadata advertises (authorization_response_iss_parameter_supported).
+func (s *Server) appendIss(params []kv, success bool) []kv {
+	switch {
+	case s.faults.on(FaultIssWrong):
+		// RFC 9207 §2: the value is the issuer identifier, compared as a
+		// simple string.
+		return append(params, kv{name: "iss", value: s.issuer + "/"})
+	case !success && s.faults.on(FaultIssMissingOnError):
+		return params
+	}
+	return append(params, kv{name: "iss", value: s.issuer})
 }

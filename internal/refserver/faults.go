@@ -65,13 +65,13 @@ func allFaults() []FaultInfo {
 
 // coreFaults break the behaviours of the first features.
 var coreFaults = []FaultInfo{
-	{FaultDropStateOnSuccess, []string{"STATE-01", "STATE-03", "STATE-08"},
+	{FaultDropStateOnSuccess, []string{"STATE-01", "STATE-03", "STATE-08", "STATE-04", "STATE-05"},
 		"The success response omits the state parameter the client sent."},
-	{FaultStateUnencoded, []string{"STATE-03"},
+	{FaultStateUnencoded, []string{"STATE-03", "STATE-04", "FRAG-03"},
 		"The success fragment carries the state value raw, without form-urlencoding it."},
 	{FaultStatePlusAsSpace, []string{"STATE-03"},
 		"On success every '+' in the state is turned into a space before encoding, as a double-decoding bug would."},
-	{FaultDropStateOnError, []string{"STATE-02"},
+	{FaultDropStateOnError, []string{"STATE-02", "FP-03"},
 		"Every error response omits the state parameter the client sent."},
 	{FaultInventState, []string{"STATE-06"},
 		"A successful request sent without state gets a random state in the response."},
@@ -81,9 +81,9 @@ var coreFaults = []FaultInfo{
 		"When the user denies consent the error is server_error instead of access_denied."},
 	{FaultTokenInQuery, []string{"FRAG-02", "RDR-01", "RDR-02", "RDR-11", "RDR-18"},
 		"On success the access token is also copied into the redirect URI's query."},
-	{FaultResponseInQuery, []string{"FRAG-01", "FRAG-02", "AEP-01", "TOK-01", "TOK-03", "TOK-09", "STATE-01", "STATE-03", "STATE-06", "STATE-08", "RDR-01", "RDR-02", "RDR-11", "RDR-18"},
+	{FaultResponseInQuery, []string{"FRAG-01", "FRAG-02", "AEP-01", "TOK-01", "TOK-03", "TOK-09", "STATE-01", "STATE-03", "STATE-06", "STATE-08", "RDR-01", "RDR-02", "RDR-11", "RDR-18", "STATE-05", "FRAG-06"},
 		"The whole success response is put in the redirect URI's query instead of its fragment."},
-	{FaultEmptyAccessToken, []string{"TOK-01", "TOK-09", "AEP-01", "STATE-06", "RDR-18"},
+	{FaultEmptyAccessToken, []string{"TOK-01", "TOK-09", "AEP-01", "STATE-06", "RDR-18", "TOK-08"},
 		"The success response carries an empty access_token."},
 	{FaultNoTokenType, []string{"TOK-03"},
 		"The success response omits token_type."},

@@ -200,7 +200,7 @@ func TestRequestConformant(t *testing.T) {
 	// RFC 6749 §4.2.2.1: a denial is error, error_description and state only.
 	resp := flow(t, srv, baseline("xyz"), "deny")
 	_, rawFrag, _ := strings.Cut(resp.location, "#")
-	if got := strings.Join(fragmentNames(rawFrag), ","); got != "error,error_description,state" {
+	if got := strings.Join(fragmentNames(rawFrag), ","); got != "error,error_description,iss,state" {
 		t.Errorf("denial parameters %s", got)
 	}
 	doc := metadataDoc(t, srv)

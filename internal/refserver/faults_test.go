@@ -174,7 +174,7 @@ func TestFaults(t *testing.T) {
 		FaultUnknownClientRedirects: {probe: func(t *testing.T, srv *Server) {
 			b := newBrowser(t, srv)
 			r := b.authorize(query("response_type", "token", "client_id", "nobody", "redirect_uri", "https://evil.example/cb", "state", "xyz"))
-			if r.status != http.StatusSeeOther || r.location != "https://evil.example/cb#error=invalid_client&error_description=The+client+is+not+known.&state=xyz" {
+			if r.status != http.StatusSeeOther || r.location != "https://evil.example/cb#error=invalid_client&error_description=The+client+is+not+known.&iss="+url.QueryEscape(srv.Issuer())+"&state=xyz" {
 				t.Errorf("%d %q: want a redirect with invalid_client", r.status, r.location)
 			}
 			// A bad redirect_uri for a known client still gets the page.
@@ -204,6 +204,7 @@ func TestFaults(t *testing.T) {
 	for _, area := range []map[Fault]faultCase{redirectFaultCases} {
 		maps.Copy(cases, area)
 	}
+	maps.Copy(cases, responseFaultCases())
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {

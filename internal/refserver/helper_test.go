@@ -307,7 +307,7 @@ func wantConformantSuccess(t *testing.T, srv *Server, resp response, state strin
 		t.Fatalf("Location %q: want %s#...", resp.location, r1)
 	}
 	_, rawFrag, _ := strings.Cut(resp.location, "#")
-	if got, want := strings.Join(fragmentNames(rawFrag), ","), "access_token,token_type,expires_in,scope,state"; got != want {
+	if got, want := strings.Join(fragmentNames(rawFrag), ","), "access_token,token_type,expires_in,scope,iss,state"; got != want {
 		t.Errorf("fragment names %s, want %s", got, want)
 	}
 	for name, vs := range frag {

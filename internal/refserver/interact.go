@@ -287,6 +287,7 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		if s.faults.on(FaultTokenBesideError) {
 			// RFC 6749 §4.2.2.1: an error response carries no access token.
 			params := []kv{{name: "error", value: code}, {name: "access_token", value: mustRandomToken(32)}}
+			params = s.appendIss(params, false)
 			if t.hasState {
 				params = append(params, kv{name: "state", value: t.state})
 			}

@@ -127,13 +127,33 @@ func (s *Server) renderFormPost(w http.ResponseWriter, action string, params []k
 		"<meta name=\"referrer\" content=\"no-referrer\">\n" +
 		"<title>Submit this form · implicitspec reference server</title>\n</head>\n" +
 		"<body onload=\"document.forms[0].submit()\">\n")
-	b.WriteString(`<form method="post" action="` + html.EscapeString(action) + "\">\n")
+	method := "post"
+	if s.faults.on(FaultFormPostMethodGet) {
+		// Form Post Response Mode §2: the parameters are sent by "HTTP POST".
+		method = "get"
+	}
+	if s.faults.on(FaultFormPostActionRewritten) {
+		// Form Post Response Mode §2: the form's action is the client's
+		// redirection URI, exactly.
+		action = addTrailingSlash(action)
+	}
+	b.WriteString(`<form method="` + method + `" action="` + html.EscapeString(action) + "\">\n")
 	for _, p := range params {
 		b.WriteString(`<input type="hidden" name="` + html.EscapeString(p.name) +
 			`" value="` + html.EscapeString(p.value) + "\">\n")
 	}
 	b.WriteString("<noscript><p>JavaScript is off: press Continue to return to the application.</p>" +
 		"<button type=\"submit\">Continue</button></noscript>\n</form>\n</body>\n</html>\n")
+	if s.faults.on(FaultFormPostCacheable) {
+		// Form Post Response Mode §2: the page must not be stored or reused
+		// ("Cache-Control: no-store").
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "max-age=300")
+		w.Header().Del("Pragma")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(b.String()))
+		return
+	}
 	writeHTML(w, http.StatusOK, []byte(b.String()))
 }
 

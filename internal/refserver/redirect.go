@@ -160,7 +160,7 @@ func (s *Server) refuseRedirectURI(w http.ResponseWriter, cl client, requested s
 	case parseErr != nil:
 		// The faulty pages below only send the browser to a URI they can parse.
 	case s.faults.on(FaultRefuseByMetaRefresh):
-		target := requested + "#" + encodeParams(params)
+		target := requested + "#" + s.encodeParams(params)
 		writeHTML(w, http.StatusBadRequest, []byte(`<!DOCTYPE html><html><head><title>Invalid redirect URI</title>`+
 			`<meta http-equiv="refresh" content="0;url=`+html.EscapeString(target)+`"></head>`+
 			`<body><p>The redirect URI is not registered.</p></body></html>`))
@@ -169,7 +169,7 @@ func (s *Server) refuseRedirectURI(w http.ResponseWriter, cl client, requested s
 		s.renderFormPost(w, requested, params)
 		return
 	case s.faults.on(FaultRefuseByScript):
-		js, _ := json.Marshal(requested + "#" + encodeParams(params))
+		js, _ := json.Marshal(requested + "#" + s.encodeParams(params))
 		writeHTML(w, http.StatusBadRequest, []byte(`<!DOCTYPE html><html><head><title>Invalid redirect URI</title></head>`+
 			`<body><p>The redirect URI is not registered.</p><script>location.href = `+string(js)+`;</script></body></html>`))
 		return

@@ -100,13 +100,14 @@ func TestMetadata(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := map[string]any{
-				"issuer":                   srv.Issuer(),
-				"authorization_endpoint":   srv.Issuer() + "/authorize",
-				"userinfo_endpoint":        srv.Issuer() + "/userinfo",
-				"response_types_supported": []any{"token", "id_token token", "id_token"},
-				"response_modes_supported": []any{"fragment", "form_post"},
-				"grant_types_supported":    []any{"implicit"},
-				"scopes_supported":         []any{"openid", "profile", "email", "read", "write"},
+				"issuer":                                         srv.Issuer(),
+				"authorization_endpoint":                         srv.Issuer() + "/authorize",
+				"userinfo_endpoint":                              srv.Issuer() + "/userinfo",
+				"response_types_supported":                       []any{"token", "id_token token", "id_token"},
+				"response_modes_supported":                       []any{"fragment", "form_post"},
+				"grant_types_supported":                          []any{"implicit"},
+				"scopes_supported":                               []any{"openid", "profile", "email", "read", "write", "offline_access"},
+				"authorization_response_iss_parameter_supported": true,
 			}
 			for k, v := range want {
 				got, _ := json.Marshal(m[k])
@@ -530,8 +531,8 @@ func TestFormPost(t *testing.T) {
 		name, decision string
 		want           []string // hidden input names in order
 	}{
-		{"success", "allow", []string{"access_token", "token_type", "expires_in", "scope", "state"}},
-		{"deny", "deny", []string{"error", "error_description", "state"}},
+		{"success", "allow", []string{"access_token", "token_type", "expires_in", "scope", "iss", "state"}},
+		{"deny", "deny", []string{"error", "error_description", "iss", "state"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -22,6 +22,8 @@ type metadata struct {
 	SubjectTypesSupported            []string `json:"subject_types_supported"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
 	RegistrationEndpoint             string   `json:"registration_endpoint"`
+	// RFC 9207 §3: the server sends iss in every authorization response.
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +54,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		SubjectTypesSupported:            []string{"public"},
 		IDTokenSigningAlgValuesSupported: []string{idTokenAlg},
 		RegistrationEndpoint:             s.issuer + "/register",
+		IssParameterSupported:            true,
 	}
 	s.metadataFaults(&m)
 	writeJSON(w, http.StatusOK, m)

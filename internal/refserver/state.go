@@ -39,7 +39,9 @@ func registeredClients() map[string]client {
 
 // knownScopes are the scopes the server grants; defaultScope is used when the
 // request omits scope (RFC 6749 §3.3).
-func knownScopes() []string { return []string{"openid", "profile", "email", "read", "write"} }
+func knownScopes() []string {
+	return []string{"openid", "profile", "email", "read", "write", "offline_access"}
+}
 
 const defaultScope = "read"
 
@@ -59,6 +61,7 @@ type pendingRequest struct {
 	redirectURI string // validated target (registered URI, or the requested one under a fault)
 	mode        string // modeFragment or modeFormPost
 	scopes      []string
+	defaulted   bool // the request named no scope: scopes is the default
 	state       string
 	hasState    bool
 	forceLogin  bool // prompt=login

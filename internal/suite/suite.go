@@ -196,7 +196,9 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 	r := Result{URI: sc.Uri, Name: sc.Name, IDs: o.IDs, Level: o.Level, Evidence: o.Evidence}
 	var undefined bool
 	if err != nil {
-		undefined = errors.Is(err, godog.ErrUndefined) || errors.Is(err, godog.ErrPending)
+		// A step the suite cannot match to exactly one definition is the
+		// harness's fault, never the target's.
+		undefined = errors.Is(err, godog.ErrUndefined) || errors.Is(err, godog.ErrPending) || errors.Is(err, godog.ErrAmbiguous)
 	}
 	switch {
 	case o.Harness != nil:
