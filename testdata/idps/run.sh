@@ -38,10 +38,17 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-idps=
+# One apt-get update, one apt-get install for everything missing; then each server's own install.
+pkgs=(python3 curl)
+for n in "${names[@]}"; do
+  read -r -a p <<<"$("$IDPS_DIR/$n/server.sh" packages | tr '\n' ' ')"
+  pkgs+=("${p[@]}")
+done
+apt_install "${pkgs[@]}"
 for n in "${names[@]}"; do
   "$IDPS_DIR/$n/server.sh" install
 done
+idps=
 for n in "${names[@]}"; do
   started+=("$n")
   "$IDPS_DIR/$n/server.sh" start

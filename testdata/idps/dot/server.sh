@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Django OAuth Toolkit 1.7.0 (Debian python3-django-oauth-toolkit) on 127.0.0.1.
+#   server.sh packages  the Debian packages it needs
 #   server.sh install   apt-get install the package (idempotent)
 #   server.sh start     fresh database, seed user and clients, runserver on a free port, wait until ready;
 #                       writes $IDPS_RUN_DIR/dot/env (DOT_PORT) for profile.yaml
@@ -12,6 +13,9 @@ STATE="$IDPS_RUN_DIR/dot"
 PY=/usr/bin/python3 # Debian's python: the one that sees the apt packages
 
 case "${1:-}" in
+packages) # the Debian packages install needs (run.sh installs them all after one apt-get update)
+  echo python3-django-oauth-toolkit openssl curl
+  ;;
 install)
   apt_install python3-django-oauth-toolkit openssl curl
   ;;
@@ -31,7 +35,7 @@ stop)
   stop_pid "$STATE/server.pid"
   ;;
 *)
-  echo "usage: $0 install|start|stop" >&2
+  echo "usage: $0 packages|install|start|stop" >&2
   exit 2
   ;;
 esac
