@@ -81,12 +81,17 @@ func WriteRecord(path string, r *Record) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-var loopbackPort = regexp.MustCompile(`(127\.0\.0\.1|localhost)(:|%3[Aa])\d+`)
+var (
+	loopbackPort = regexp.MustCompile(`(127\.0\.0\.1|localhost)(:|%3[Aa])\d+`)
+	// authz.RandomState: 32 characters of base64url.
+	randomState = regexp.MustCompile(`\bstate=[A-Za-z0-9_-]{32}\b`)
+)
 
 // Normalize makes a message stable across runs: servers listen on ports
-// chosen at run time.
+// chosen at run time, and the harness's generated states are random.
 func Normalize(msg string) string {
-	return loopbackPort.ReplaceAllString(strings.Join(strings.Fields(msg), " "), "${1}${2}PORT")
+	msg = loopbackPort.ReplaceAllString(strings.Join(strings.Fields(msg), " "), "${1}${2}PORT")
+	return randomState.ReplaceAllString(msg, "state=RANDOM")
 }
 
 // Compare lists every way the run differs from the record: a scenario

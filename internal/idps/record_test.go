@@ -57,8 +57,8 @@ func TestCompare(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	got := Normalize("sent to http://127.0.0.1:4567/cb#iss=http%3A%2F%2F127.0.0.1%3A48689  by\nredirect")
-	want := "sent to http://127.0.0.1:PORT/cb#iss=http%3A%2F%2F127.0.0.1%3APORT by redirect"
+	got := Normalize("sent to http://127.0.0.1:4567/cb#state=XRn2d16e5cwMFtYdDEQV4aUgzEZ932iR&iss=http%3A%2F%2F127.0.0.1%3A48689  by\nredirect, state=Xy7-plain.state_value%7E0123456789")
+	want := "sent to http://127.0.0.1:PORT/cb#state=RANDOM&iss=http%3A%2F%2F127.0.0.1%3APORT by redirect, state=Xy7-plain.state_value%7E0123456789"
 	if got != want {
 		t.Errorf("Normalize = %q, want %q", got, want)
 	}
