@@ -1,0 +1,103 @@
+package idps
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/implicitspec/implicitspec/internal/profile"
+	"github.com/implicitspec/implicitspec/internal/suite"
+)
+
+var updateIdPs = flag.Bool("update-idps", false, "rewrite testdata/idps/<name>/expected.yaml from this run (judgements are kept; new failures get TODO)")
+
+// moduleRoot is where relative profile paths in IMPLICITSPEC_IDPS start.
+func moduleRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			t.Fatalf("no go.mod above %s", dir)
+		}
+	}
+}
+
+// TestIdPs runs the suite against each real server that is running (started
+// by testdata/idps/run.sh, which sets IMPLICITSPEC_IDPS to
+// "hydra=testdata/idps/hydra/profile.yaml,dot=…") and fails when the outcome
+// differs from the server's expected.yaml beside its profile.
+func TestIdPs(t *testing.T) {
+	list := os.Getenv("IMPLICITSPEC_IDPS")
+	if list == "" {
+		t.Skip("IMPLICITSPEC_IDPS is not set: no real authorization server is running (start them with testdata/idps/run.sh)")
+	}
+	root := moduleRoot(t)
+	for _, item := range strings.Split(list, ",") {
+		name, path, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok || name == "" || path == "" {
+			t.Fatalf("IMPLICITSPEC_IDPS: %q is not name=profile.yaml", item)
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(root, path)
+		}
+		t.Run(name, func(t *testing.T) { checkServer(t, name, path) })
+	}
+}
+
+func checkServer(t *testing.T, name, profilePath string) {
+	p, err := profile.Load(profilePath, os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	env, err := suite.NewEnv(ctx, p, suite.DefaultLimits())
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if err := suite.Preflight(ctx, env); err != nil {
+		t.Fatalf("%s: preflight: %v", name, err)
+	}
+	// A plain run: @should failures are warnings, @bcp failures information.
+	// One scenario at a time: the fixtures keep their data in SQLite, and
+	// Hydra's in-memory SQLite answers concurrent flows with "Unable to
+	// serialize access due to a concurrent update" now and then, a property
+	// of the fixture's database, not of the server's conformance.
+	rep, err := suite.Run(ctx, suite.Config{Env: env, Format: "progress", Concurrency: 1, NoColors: true})
+	if err != nil {
+		t.Fatalf("%s: run: %v", name, err)
+	}
+	recPath := filepath.Join(filepath.Dir(profilePath), "expected.yaml")
+	rec, err := ReadRecord(recPath)
+	switch {
+	case os.IsNotExist(err) && *updateIdPs:
+		rec = &Record{Server: name}
+	case err != nil:
+		t.Fatalf("%s: %v (record one with -update-idps)", name, err)
+	}
+	if *updateIdPs {
+		rec = Update(rec, rep)
+		if err := WriteRecord(recPath, rec); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: rewrote %s", name, recPath)
+	}
+	probs := Compare(rec, rep)
+	for _, pr := range probs {
+		t.Errorf("%s: %s", name, pr)
+	}
+	if len(probs) > 0 {
+		for _, r := range rep.Results {
+			if r.Verdict != suite.Passed {
+				t.Logf("%s [%s] %s: %s\n%s", r.Verdict, strings.Join(r.IDs, " "), r.Name, Normalize(r.Message), r.Evidence)
+			}
+		}
+	}
+}
