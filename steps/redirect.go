@@ -54,34 +54,30 @@ func useClient(w *world, c *profile.Client) {
 	newRequest(w, c.ClientID, c.RedirectURIs, scope)
 }
 
-func requestFromTwoURIsClient(ctx context.Context) (context.Context, error) {
+// requestFromOptionalClient builds the baseline request for an optional
+// client of the profile, or skips the scenario, saying which is missing.
+func requestFromOptionalClient(ctx context.Context, c *profile.Client, missing string) (context.Context, error) {
 	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.TwoURIs
 	if c == nil {
-		return ctx, w.skipBecause("the target profile names no client with several registered redirect URIs (clients.two_uris)")
+		return ctx, w.skipBecause("the target profile names no %s", missing)
 	}
 	useClient(w, c)
 	return ctx, nil
+}
+
+func requestFromTwoURIsClient(ctx context.Context) (context.Context, error) {
+	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.TwoURIs,
+		"client with several registered redirect URIs (clients.two_uris)")
 }
 
 func requestFromWithQueryClient(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.WithQuery
-	if c == nil {
-		return ctx, w.skipBecause("the target profile names no client registered with a query in its redirect URI (clients.with_query)")
-	}
-	useClient(w, c)
-	return ctx, nil
+	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.WithQuery,
+		"client registered with a query in its redirect URI (clients.with_query)")
 }
 
 func requestFromNativeClient(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.Native
-	if c == nil {
-		return ctx, w.skipBecause("the target profile names no native client with a loopback redirect URI (clients.native)")
-	}
-	useClient(w, c)
-	return ctx, nil
+	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.Native,
+		"native client with a loopback redirect URI (clients.native)")
 }
 
 func requestFromSlashClient(ctx context.Context) (context.Context, error) {

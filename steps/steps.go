@@ -88,18 +88,8 @@ func requestFromImplicitClient(ctx context.Context) (context.Context, error) {
 }
 
 func requestFromCodeOnlyClient(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.CodeOnly
-	if c == nil {
-		return ctx, w.skipBecause("the target profile names no client that is registered but not allowed the implicit grant (clients.code_only)")
-	}
-	w.client = c
-	scope := c.Scope
-	if scope == "" {
-		scope = w.env.Profile.Clients.Implicit.Scope
-	}
-	newRequest(w, c.ClientID, c.RedirectURIs, scope)
-	return ctx, nil
+	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.CodeOnly,
+		"client that is registered but not allowed the implicit grant (clients.code_only)")
 }
 
 func requestFromUnregisteredClient(ctx context.Context, clientID string) (context.Context, error) {
