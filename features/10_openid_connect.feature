@@ -165,3 +165,15 @@ Feature: OpenID Connect implicit flow
     And the OpenID Connect request's state is a random value of 128 characters
     When the browser sends the request without a session at the server
     Then the client receives one of the errors "login_required, interaction_required, consent_required, account_selection_required" in the fragment, with the state exactly
+
+  @AEP-02 @must
+  Scenario: An OpenID Connect request sent by POST is served
+    OpenID Connect Core §3.1.2.1: "Authorization Servers MUST support the use of the HTTP GET
+    and POST methods defined in RFC 7231 at the Authorization Endpoint", the POST carrying
+    the request form-encoded. (RFC 6749 §3.1 makes POST a MAY for plain OAuth 2.0, so only
+    the OpenID Connect request is judged.)
+
+    Given an OpenID Connect request for "id_token token" from the implicit client
+    And the request is sent as a form-encoded POST
+    When the resource owner signs in and approves the request
+    Then the client receives an access token

@@ -19,6 +19,7 @@ import (
 // registerRequestSteps binds the steps of the request features: parameters,
 // response_type, scope and error responses.
 func registerRequestSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the request is sent as a form-encoded POST$`, sentAsPost)
 	sc.Given(`^the request carries "([a-z_]+)" with an empty value$`, paramEmpty)
 	sc.Given(`^the request carries no "([a-z_]+)"$`, paramOmitted)
 	sc.Given(`^the request also carries "([a-z_]+)" with the value "([^"]*)"$`, paramAdded)
@@ -421,4 +422,11 @@ func endpointWithQuery(ctx context.Context) (context.Context, error) {
 		}
 	}
 	return ctx, w.skipBecause("the authorization endpoint URL has no query of its own, in the target profile or the metadata")
+}
+
+// sentAsPost sends the authorization request as the body of a POST
+// (application/x-www-form-urlencoded) to the endpoint.
+func sentAsPost(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).req.Method = "POST"
+	return ctx, nil
 }

@@ -117,6 +117,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if s.faults.on(FaultCORSAtAuthorize) && corsGranted(w, r) {
 		return
 	}
+	// RFC 6749 §3.1: the server "MUST support the use of the HTTP "GET"
+	// method" and MAY support POST; OpenID Connect Core §3.1.2.1 requires both.
+	if r.Method == http.MethodPost && s.faults.on(FaultPostRefused) {
+		w.Header().Set("Allow", "GET")
+		s.renderError(w, http.StatusMethodNotAllowed, "Method not allowed", "This endpoint accepts GET only.")
+		return
+	}
 	if !s.methodAllowed(w, r) {
 		return
 	}

@@ -3,6 +3,8 @@ package refserver
 // The fault switches of the request area: parameters, response_type, scope
 // and error responses (AEP, RT, SCOPE, ERR).
 const (
+	// FaultPostRefused: the authorization endpoint answers POST with 405.
+	FaultPostRefused Fault = "authorization-post-refused"
 	// FaultMissingResponseTypeAsToken: a request without response_type is served as response_type=token.
 	FaultMissingResponseTypeAsToken Fault = "response-type-missing-means-token"
 	// FaultUnknownResponseTypeToken: any response_type starting with "token" is served as token.
@@ -56,6 +58,8 @@ const (
 // requestFaults break the handling of request parameters, response_type,
 // scope and error responses (AEP, RT, SCOPE, ERR).
 var requestFaults = []FaultInfo{
+	{FaultPostRefused, []string{"AEP-02"},
+		"The authorization endpoint refuses POST (405), which OpenID Connect requires it to accept."},
 	{FaultMissingResponseTypeAsToken, []string{"RT-01"},
 		"A request without response_type is served as if it asked for response_type=token."},
 	{FaultUnknownResponseTypeToken, []string{"RT-02"},

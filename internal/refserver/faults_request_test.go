@@ -49,6 +49,12 @@ func responseTypes(doc map[string]any) []string {
 
 // requestFaultCases test the faults of faults_request.go.
 var requestFaultCases = map[Fault]faultCase{
+	FaultPostRefused: {probe: func(t *testing.T, srv *Server) {
+		resp := newBrowser(t, srv).doRaw(http.MethodPost, "/authorize", strings.NewReader(baseline("xyz")), "application/x-www-form-urlencoded", nil)
+		if resp.status != http.StatusMethodNotAllowed {
+			t.Errorf("POST /authorize: status %d, want 405", resp.status)
+		}
+	}},
 	FaultMissingResponseTypeAsToken: {probe: func(t *testing.T, srv *Server) {
 		wantTokenTo(t, flow(t, srv, query("client_id", "spa", "redirect_uri", r1, "scope", "read", "state", "xyz"), "allow"))
 	}},
