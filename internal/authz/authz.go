@@ -141,9 +141,8 @@ func RandomState() string { return RandomString(32) }
 func RandomString(n int) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	buf := make([]byte, n)
-	if _, err := rand.Read(buf); err != nil {
-		panic("crypto/rand: " + err.Error()) // the platform RNG failing is not recoverable
-	}
+	rand.Read(buf) // since Go 1.24 it never returns an error
+
 	for i, v := range buf {
 		buf[i] = alphabet[int(v)%len(alphabet)]
 	}
