@@ -183,7 +183,14 @@ func (w *world) runFlow(ctx context.Context, a *agent.Agent, req *authz.Request,
 	if req.Method == "POST" {
 		start = interact.Start{Method: "POST", URL: req.Endpoint, Body: req.Encode()}
 	}
-	return interact.Run(ctx, a, start, w.env.InteractOptions(d))
+	out, err := interact.Run(ctx, a, start, w.env.InteractOptions(d))
+	if err != nil {
+		return out, err
+	}
+	if why := unofferedTokenRefusal(w.ids, w.env.Profile, req, Ending(out)); why != "" {
+		return out, w.skipBecause("%s", why)
+	}
+	return out, nil
 }
 
 // attachEvidence attaches the redacted transcript for Cucumber JSON.

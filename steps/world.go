@@ -163,6 +163,10 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 
 // harness records and returns a harness failure.
 func (w *world) harnessErr(err error) error {
+	// A flow that showed the scenario cannot be judged (runFlow) is a skip.
+	if se := (*SkipError)(nil); errors.As(err, &se) {
+		return se
+	}
 	var he *HarnessError
 	if !errors.As(err, &he) {
 		he = &HarnessError{Err: err}

@@ -52,7 +52,7 @@ func main() {
 	mux.HandleFunc("GET /error", errorPage)
 	mux.HandleFunc("GET /logout", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "logged out") })
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	srv := &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: *listen, Handler: hardened(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Printf("loginconsent listening on %s, admin %s", *listen, a.admin)
 	if err := srv.ListenAndServe(); err != nil {
 		log.Print(err)
@@ -263,6 +263,19 @@ func (a *app) consentSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, rd.RedirectTo, http.StatusFound)
+}
+
+// hardened sends the headers a production login app sends on every page
+// (RFC 6749 §10.13, RFC 9700 §4.16: no framing by other sites; RFC 9700
+// §4.2.4: no Referer leaking the challenge to other origins), so that the
+// suite's findings are about Hydra, not about this fixture.
+func hardened(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // errorPage is Hydra's urls.error: where it sends the browser when it must not
