@@ -239,6 +239,8 @@ func Ending(o *interact.Outcome) *check.Ending {
 
 func describeVia(d *agent.Departure) string {
 	switch {
+	case d.Unparsable:
+		return fmt.Sprintf("HTTP %d redirect to a Location no URL parser accepts", d.Status)
 	case strings.HasPrefix(d.Via, "redirect"):
 		return fmt.Sprintf("HTTP %d redirect", d.Status)
 	case d.Via == "form":

@@ -77,6 +77,11 @@ type Departure struct {
 	Via       string   // "redirect 303", "form", "meta refresh", "script", "link", "start"
 	Status    int      // the 3xx status when Via is a redirect
 	ClientURI bool     // true: target matches a client URI (scheme, host, port, path equal; query/fragment ignored)
+	// Unparsable: the server redirected to a Location no URL parser
+	// accepts (URL is then empty and RawURL is the header as sent). A
+	// browser cannot follow it, but the server did try to send the browser
+	// away — which is what a "never redirect" judgement must see.
+	Unparsable bool
 }
 
 // Result is what a navigation ended in: exactly one of Page and Departure is non-nil.
@@ -263,7 +268,11 @@ func (a *Agent) Navigate(ctx context.Context, method, rawURL, body, via string) 
 		}
 		nextRaw, next, err := Resolve(withoutFragment(target), loc)
 		if err != nil {
-			return Result{}, &Error{Kind: KindInvalidURL, URL: noFragment(loc), Err: fmt.Errorf("Location header: %w", err)}
+			raw := strings.TrimSpace(loc)
+			a.record(Hop{Method: http.MethodGet, URL: raw, Via: "redirect " + strconv.Itoa(resp.StatusCode),
+				Err: "the Location cannot be parsed as a URL: not followed"})
+			return Result{Departure: &Departure{URL: &url.URL{}, RawURL: raw, Method: http.MethodGet,
+				Via: "redirect " + strconv.Itoa(resp.StatusCode), Status: resp.StatusCode, Unparsable: true}}, nil
 		}
 		if !strings.Contains(cleanRef(loc), "#") && target.Fragment != "" {
 			// RFC 9110 §10.2.2: a Location without a fragment inherits the request's.

@@ -554,8 +554,15 @@ func TestInvalidURLs(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	}))
 	a := newAgent(t, Config{}, srv)
-	_, err := a.Navigate(context.Background(), "GET", srv.URL+"/", "", "start")
-	wantKind(t, err, KindInvalidURL)
+	// A Location no parser accepts is a redirect the browser cannot follow:
+	// reported as an unparsable departure, never requested.
+	res, err := a.Navigate(context.Background(), "GET", srv.URL+"/", "", "start")
+	if err != nil || res.Departure == nil || !res.Departure.Unparsable || res.Departure.RawURL != "http://bad host:x/" || res.Departure.Status != http.StatusFound {
+		t.Fatalf("got %+v, %v; want an unparsable departure", res.Departure, err)
+	}
+	if hops := a.Hops(); hops[len(hops)-1].Sent {
+		t.Errorf("the unparsable target was sent: %+v", hops[len(hops)-1])
+	}
 	_, err = a.Navigate(context.Background(), "GET", "/relative", "", "start")
 	wantKind(t, err, KindInvalidURL)
 }
