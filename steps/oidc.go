@@ -25,7 +25,7 @@ func registerOIDCSteps(sc *godog.ScenarioContext) {
 
 	sc.Given(`^an OpenID Connect request for "(id_token token|id_token)" from the implicit client$`, oidcRequestFor)
 	sc.Given(`^the OpenID Connect request carries no nonce$`, oidcNoNonce)
-	sc.Given(`^the OpenID Connect request names no redirect URI$`, oidcNoRedirectURI)
+	sc.Given(`^the OpenID Connect request names no redirect URI$`, noRedirectURI)
 	sc.Given(`^the OpenID Connect request's redirect URI is the registered one over plain http$`, oidcPlainHTTPRedirectURI)
 	sc.Given(`^the OpenID Connect request's scope leaves out "openid"$`, oidcScopeWithoutOpenID)
 	sc.Given(`^the OpenID Connect request asks for (response_mode|prompt) "([^"]*)"$`, oidcAsksFor)
@@ -122,13 +122,6 @@ func withOpenID(scope string) string {
 func oidcNoNonce(ctx context.Context) (context.Context, error) {
 	worldFrom(ctx).req.Del("nonce")
 	oidcFrom(ctx).nonce = nil
-	return ctx, nil
-}
-
-func oidcNoRedirectURI(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	w.req.Del("redirect_uri")
-	w.redirectURI = ""
 	return ctx, nil
 }
 

@@ -83,14 +83,7 @@ func TestChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.check(tt.ending)
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("unexpected failure: %v", err)
-			case tt.wantErr != "" && err == nil:
-				t.Errorf("passed, want failure containing %q", tt.wantErr)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Errorf("failure %q\n does not contain %q", err, tt.wantErr)
-			}
+			wantFinding(t, err, tt.wantErr)
 			if err != nil && strings.Contains(err.Error(), "SECRET") {
 				t.Errorf("failure shows a token: %v", err)
 			}
@@ -120,5 +113,19 @@ func TestResourceAccepts(t *testing.T) {
 	err := ResourceAccepts("TOK-09", "https://as.test/userinfo", 401, `Bearer error="invalid_token"`)
 	if err == nil || !strings.Contains(err.Error(), `HTTP 401 (WWW-Authenticate: Bearer error="invalid_token")`) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// wantFinding asserts a check's result: a pass when want is empty, else a
+// failure whose message contains want.
+func wantFinding(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("unexpected failure: %v", err)
+	case want != "" && err == nil:
+		t.Errorf("passed, want failure containing %q", want)
+	case want != "" && !strings.Contains(err.Error(), want):
+		t.Errorf("failure %q\n does not contain %q", err, want)
 	}
 }

@@ -68,14 +68,7 @@ func TestOIDCEndingChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.check(tt.ending)
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("unexpected failure: %v", err)
-			case tt.wantErr != "" && err == nil:
-				t.Errorf("passed, want failure containing %q", tt.wantErr)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Errorf("got %q, want it to contain %q", err, tt.wantErr)
-			}
+			wantFinding(t, err, tt.wantErr)
 			if err != nil && strings.Contains(err.Error(), idt) {
 				t.Errorf("the message quotes the ID token: %v", err)
 			}

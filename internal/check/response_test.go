@@ -90,14 +90,7 @@ func TestResponseChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.check(tt.ending)
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("want pass, got %v", err)
-			case tt.wantErr != "" && err == nil:
-				t.Errorf("want failure containing %q, got pass", tt.wantErr)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Errorf("got %q, want it to contain %q", err, tt.wantErr)
-			}
+			wantFinding(t, err, tt.wantErr)
 		})
 	}
 }
