@@ -23,11 +23,10 @@ var antiForgery = regexp.MustCompile(`(?i)(csrf|xsrf|authenticity|forgery|verifi
 // a browser without the resource owner's cookies (how == "cookieless").
 func consentForged(ctx context.Context, how string) (context.Context, error) {
 	w := worldFrom(ctx)
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	defer a.CloseIdleConnections()
 	opts := w.env.InteractOptions(interact.Approve)
 	opts.HoldConsent = true

@@ -166,11 +166,10 @@ func clientIDOtherCase(ctx context.Context) (context.Context, error) {
 func priorConsent(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
 	c := w.env.Profile.Clients.Implicit
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	req := authz.Baseline(w.env.Profile.AuthorizationEndpoint, c.ClientID, c.RedirectURIs[0], c.Scope, authz.RandomState())
 	out, err := w.runFlow(ctx, a, req, interact.Approve)
 	if err != nil {

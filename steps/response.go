@@ -166,11 +166,10 @@ func ownerApprovesMany(ctx context.Context, n int) (context.Context, error) {
 	w := worldFrom(ctx)
 	rs := &responseState{}
 	ctx = context.WithValue(ctx, responseKey{}, rs)
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	for i := range n {
 		state := authz.RandomState()
 		w.req.Set("state", state)

@@ -149,11 +149,10 @@ func offerLegacyTLS(ctx context.Context) (context.Context, error) {
 func crossOriginProbe(ctx context.Context, origin, method string) (context.Context, error) {
 	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	defer a.CloseIdleConnections()
 	h := http.Header{}
 	h.Set("Origin", origin)
@@ -176,11 +175,10 @@ func crossOriginProbe(ctx context.Context, origin, method string) (context.Conte
 // there as the resource owner would.
 func loginWithParam(ctx context.Context, extra string) (context.Context, error) {
 	w := worldFrom(ctx)
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	defer a.CloseIdleConnections()
 	res, err := a.Navigate(ctx, "GET", w.req.URL(), "", "start")
 	if err != nil {
@@ -231,11 +229,10 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	if q := strings.SplitN(w.req.URL(), "?", 2); len(q) == 2 {
 		target += "?" + q[1]
 	}
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	defer a.CloseIdleConnections()
 	res, err := a.Navigate(ctx, http.MethodGet, target, "", "start")
 	ctx = attachEvidence(ctx, w)

@@ -134,11 +134,10 @@ func ownerDecides(ctx context.Context, decision string) (context.Context, error)
 	if decision == "denies" {
 		decide = interact.Deny
 	}
-	a, err := w.newAgent()
+	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.agent = a
 	out, err := w.runFlow(ctx, a, w.req, decide)
 	ctx = attachEvidence(ctx, w)
 	if err != nil {
@@ -170,6 +169,16 @@ func (w *world) newAgent() (*agent.Agent, error) {
 		a.MarkClientURI(w.redirectURI)
 	}
 	return a, nil
+}
+
+// startBrowser gives the scenario its browser: a fresh one, whose hops are
+// the scenario's evidence.
+func (w *world) startBrowser() (*agent.Agent, error) {
+	a, err := w.newAgent()
+	if err == nil {
+		w.agent = a
+	}
+	return a, err
 }
 
 // runFlow drives one authorization request through browser a, the resource

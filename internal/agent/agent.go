@@ -320,23 +320,15 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 
 	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	var rd io.Reader
-	if body != "" || method == http.MethodPost {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(rctx, method, reqURL.String(), rd)
+	req, err := a.newRequest(rctx, method, reqURL, body, body != "" || method == http.MethodPost)
 	if err != nil {
 		hop.Sent = false
 		hop.Err = err.Error()
 		a.record(hop)
 		return nil, nil, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
 	}
-	req.Header.Set("User-Agent", a.cfg.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	req.Header.Set("Accept-Language", "en")
-	if rd != nil {
-		req.Header.Set("Content-Type", formType)
-	}
 	if referrer != nil {
 		if ref := referrerFor(referrer, reqURL); ref != "" {
 			req.Header.Set("Referer", ref)
@@ -344,9 +336,6 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 		if method == http.MethodPost {
 			req.Header.Set("Origin", strings.ToLower(referrer.Scheme)+"://"+referrer.Host)
 		}
-	}
-	for _, c := range a.jar.Cookies(reqURL) {
-		req.AddCookie(c)
 	}
 	hop.RequestHeader = req.Header.Clone()
 
@@ -365,12 +354,8 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	if rc := resp.Cookies(); len(rc) > 0 {
 		a.jar.SetCookies(reqURL, ipDomainCookies(reqURL, rc))
 	}
-	hop.Status = resp.StatusCode
-	hop.Header = resp.Header.Clone()
-	hop.Location = resp.Header.Get("Location")
-
 	data, err := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody+1))
-	hop.BodyExcerpt = excerpt(data, a.cfg.ExcerptBytes)
+	a.fillHop(&hop, resp, data)
 	if err != nil {
 		e := classify(err, ctx, rctx, hop.URL)
 		hop.Err = "reading body: " + e.Err.Error()
@@ -385,6 +370,35 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	}
 	a.record(hop)
 	return resp, data, nil
+}
+
+// newRequest builds a request as this browser sends it: its User-Agent, a
+// form-encoded body when withBody, and the cookies of its jar for reqURL.
+func (a *Agent) newRequest(ctx context.Context, method string, reqURL *url.URL, body string, withBody bool) (*http.Request, error) {
+	var rd io.Reader
+	if withBody {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, reqURL.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", a.cfg.UserAgent)
+	if withBody {
+		req.Header.Set("Content-Type", formType)
+	}
+	for _, c := range a.jar.Cookies(reqURL) {
+		req.AddCookie(c)
+	}
+	return req, nil
+}
+
+// fillHop records the response in hop: status, headers, Location, excerpt.
+func (a *Agent) fillHop(hop *Hop, resp *http.Response, body []byte) {
+	hop.Status = resp.StatusCode
+	hop.Header = resp.Header.Clone()
+	hop.Location = resp.Header.Get("Location")
+	hop.BodyExcerpt = excerpt(body, a.cfg.ExcerptBytes)
 }
 
 // ipDomainCookies applies RFC 6265 §5.2.3 to cookies set by a host that is an IP address: the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 )
 
 // Probe sends exactly one request, as a script or a form on another page
@@ -27,25 +26,14 @@ func (a *Agent) Probe(ctx context.Context, method, rawURL, body string, header h
 	hop := Hop{Method: method, URL: reqURL.String(), RequestBody: body, Via: "probe", Sent: true}
 	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(rctx, method, reqURL.String(), rd)
+	req, err := a.newRequest(rctx, method, reqURL, body, body != "")
 	if err != nil {
 		return Hop{}, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
-	}
-	req.Header.Set("User-Agent", a.cfg.UserAgent)
-	if rd != nil {
-		req.Header.Set("Content-Type", formType)
 	}
 	for name, vs := range header {
 		for _, v := range vs {
 			req.Header.Add(name, v)
 		}
-	}
-	for _, c := range a.jar.Cookies(reqURL) {
-		req.AddCookie(c)
 	}
 	hop.RequestHeader = req.Header.Clone()
 	resp, err := a.tr.RoundTrip(req)
@@ -57,10 +45,7 @@ func (a *Agent) Probe(ctx context.Context, method, rawURL, body string, header h
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody))
-	hop.Status = resp.StatusCode
-	hop.Header = resp.Header.Clone()
-	hop.Location = resp.Header.Get("Location")
-	hop.BodyExcerpt = excerpt(data, a.cfg.ExcerptBytes)
+	a.fillHop(&hop, resp, data)
 	a.record(hop)
 	return hop, nil
 }

@@ -91,6 +91,13 @@ func (e *Ending) Describe() string {
 	return s
 }
 
+// TargetBeforeFragment is the raw target up to its fragment: what a
+// redirect URI is compared with (RFC 6749 §3.1.2.3: simple string comparison).
+func (e *Ending) TargetBeforeFragment() string {
+	target, _, _ := strings.Cut(e.Target, "#")
+	return target
+}
+
 // tokenParams are the response parameters that hand over a credential.
 var tokenParams = []string{"access_token", "id_token", "code"}
 
@@ -319,11 +326,7 @@ func TargetIs(id string, e *Ending, want string) error {
 	if !e.Left {
 		return Fail(id, "expected a redirect to %s, but the flow %s", want, e.Describe())
 	}
-	got := e.Target
-	if i := strings.IndexByte(got, '#'); i >= 0 {
-		got = got[:i]
-	}
-	if got != want {
+	if got := e.TargetBeforeFragment(); got != want {
 		return Fail(id, "redirect URI not used exactly as registered: expected %q, got %q", want, redact.Params(got))
 	}
 	return nil

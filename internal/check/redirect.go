@@ -29,11 +29,7 @@ func AtURIOrNotRedirected(id string, e *Ending, uri string) error {
 	if !e.Left {
 		return nil
 	}
-	got := e.Target
-	if i := strings.IndexByte(got, '#'); i >= 0 {
-		got = got[:i]
-	}
-	if got != uri {
+	if got := e.TargetBeforeFragment(); got != uri {
 		return Fail(id, "without redirect_uri the response must go to the one registered URI %q, but the browser was sent to %q", uri, redact.Params(got))
 	}
 	return nil
