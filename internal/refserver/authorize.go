@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -112,33 +111,102 @@ type responseTarget struct {
 	hasState    bool // a usable state was sent and must be echoed
 }
 
+// handleAuthorize is the authorization endpoint (RFC 6749 §3.1, §4.2.1): a
+// chain of stages, each of which either passes the request on or writes the
+// response (and reports false).
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	// Step 1: client and redirect URI. Until both are established the server
+	// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
+	cl, ok := s.establishClient(w, p)
+	if !ok {
+		return
+	}
+	redirectURI, unchecked, ok := s.establishRedirectURI(w, r, p, cl)
+	if !ok {
+		return
+	}
+	// Step 2: from here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
+	t, ok := s.readTarget(w, p, redirectURI)
+	if !ok {
+		return
+	}
+	// Config.RefuseAll: a broken server refuses every request it could
+	// answer (RFC 6749 §4.2.2.1), although its metadata (RFC 8414 §2) still
+	// advertises the types it refuses.
+	if s.cfg.RefuseAll {
+		s.refuse(w, r, t, cl.id, "This server does not serve authorization requests at the moment.")
+		return
+	}
+	if !s.checkParams(w, p, &t) {
+		return
+	}
+	oidc, ok := s.readResponseType(w, r, p, t, cl)
+	if !ok {
+		return
+	}
+	scopes, defaulted, ok := s.readRequestScope(w, p, t)
+	if !ok {
+		return
+	}
+	// OpenID Connect Core §3.1.2.1, §3.2.2.1: openid scope and nonce.
+	if e := s.checkOIDCRequest(p, &oidc, scopes); e != nil {
+		s.respondError(w, t, *e)
+		return
+	}
+	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
+	if s.faults.on(FaultRequireState) && !t.hasState {
+		s.respondError(w, t, authzError{"invalid_request", "The state parameter is required."})
+		return
+	}
+	pr := &pendingRequest{
+		clientID:    cl.id,
+		redirectURI: t.redirectURI,
+		mode:        t.mode,
+		scopes:      scopes,
+		defaulted:   defaulted,
+		state:       t.state,
+		hasState:    t.hasState,
+		oidc:        oidc,
+		unchecked:   unchecked,
+	}
+	if !s.readPrompt(w, r, p, t, pr) {
+		return
+	}
+	s.startInteraction(w, r, pr)
+}
+
+// readRequest reads the request's parameters (RFC 6749 §3.1) after the
+// method checks.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (requestParams, bool) {
 	// RFC 9700 §2.6: the authorization endpoint must not support CORS.
 	if s.faults.on(FaultCORSAtAuthorize) && corsGranted(w, r) {
-		return
+		return requestParams{}, false
 	}
 	// RFC 6749 §3.1: the server "MUST support the use of the HTTP "GET"
 	// method" and MAY support POST; OpenID Connect Core §3.1.2.1 requires both.
 	if r.Method == http.MethodPost && s.faults.on(FaultPostRefused) {
 		w.Header().Set("Allow", "GET")
 		s.renderError(w, http.StatusMethodNotAllowed, "Method not allowed", "This endpoint accepts GET only.")
-		return
+		return requestParams{}, false
 	}
 	if !s.methodAllowed(w, r) {
-		return
+		return requestParams{}, false
 	}
 	p, ok := readAuthorizeParams(w, r)
 	if !ok {
 		s.renderError(w, http.StatusBadRequest, "Invalid request",
 			"The authorization request could not be read: a POST must be application/x-www-form-urlencoded.")
-		return
+		return requestParams{}, false
 	}
 	if p.badName {
 		s.renderError(w, http.StatusBadRequest, "Invalid request",
 			"The authorization request is malformed (a parameter name is not valid percent-encoding).")
-		return
+		return requestParams{}, false
 	}
-
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
 	// more than once." The fault quietly keeps the last value instead.
 	if s.faults.on(FaultRepeatedParamLastWins) {
@@ -146,74 +214,82 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			p.values[name] = vs[len(vs)-1:]
 		}
 	}
+	return p, true
+}
 
-	// Step 1: client and redirect URI. Until both are established the server
-	// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
+// establishClient finds the client of the request (step 1); every failure is
+// an error page, never a redirect.
+func (s *Server) establishClient(w http.ResponseWriter, p requestParams) (client, bool) {
 	clientID, n, bad := p.single("client_id")
 	// RFC 6749 §4.2.2.1: with the client not established (a repeated
 	// client_id), the server "MUST NOT automatically redirect".
 	if n > 1 && s.faults.on(FaultRepeatedClientIDRedirects) {
 		if uri, un, ubad := p.single("redirect_uri"); un == 1 && !ubad {
 			s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "The client_id parameter is repeated."})
-			return
+			return client{}, false
 		}
 	}
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
 			"The client_id parameter is malformed or repeated (RFC 6749 §3.1).")
-		return
+		return client{}, false
 	case n == 0:
 		// RFC 6749 §4.2.2.1: a missing client identifier is never redirected.
 		if s.faults.on(FaultMissingClientRedirects) {
 			if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
 				s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "client_id is missing."})
-				return
+				return client{}, false
 			}
 		}
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
 			"The request does not identify the client: client_id is missing.")
-		return
+		return client{}, false
 	}
 	cl, known := s.lookupClient(clientID)
-	if !known {
-		// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid,
-		// or mismatching redirection URI, or if the client identifier is
-		// missing or invalid, the authorization server SHOULD inform the
-		// resource owner of the error and MUST NOT automatically redirect the
-		// user-agent to the invalid redirection URI."
-		if s.faults.on(FaultUnknownClientRedirects) {
-			if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
-				state, sn, sbad := p.single("state")
-				t := responseTarget{redirectURI: uri, mode: modeFragment, state: state, hasState: sn == 1 && !sbad}
-				s.respondError(w, t, authzError{"invalid_client", "The client is not known."})
-				return
-			}
-		}
-		msg := "The application that sent you here (" + clientID + ") is not registered with this server. You have not been redirected back to it."
-		// RFC 6749 §10.14: input reflected in a page must be sanitised;
-		// the fault writes the client_id as markup.
-		if s.faults.on(FaultUnknownClientUnescaped) {
-			s.renderPage(w, http.StatusBadRequest, "error", errorPage{Title: "Unknown client", Message: template.HTML(msg)}) //nolint:gosec // the fault
-			return
-		}
-		s.renderError(w, http.StatusBadRequest, "Unknown client", msg)
-		return
+	if known {
+		return cl, true
 	}
+	// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid,
+	// or mismatching redirection URI, or if the client identifier is
+	// missing or invalid, the authorization server SHOULD inform the
+	// resource owner of the error and MUST NOT automatically redirect the
+	// user-agent to the invalid redirection URI."
+	if s.faults.on(FaultUnknownClientRedirects) {
+		if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
+			state, sn, sbad := p.single("state")
+			t := responseTarget{redirectURI: uri, mode: modeFragment, state: state, hasState: sn == 1 && !sbad}
+			s.respondError(w, t, authzError{"invalid_client", "The client is not known."})
+			return client{}, false
+		}
+	}
+	msg := "The application that sent you here (" + clientID + ") is not registered with this server. You have not been redirected back to it."
+	// RFC 6749 §10.14: input reflected in a page must be sanitised;
+	// the fault writes the client_id as markup.
+	if s.faults.on(FaultUnknownClientUnescaped) {
+		s.renderPage(w, http.StatusBadRequest, "error", errorPage{Title: "Unknown client", Message: template.HTML(msg)}) //nolint:gosec // the fault
+		return client{}, false
+	}
+	s.renderError(w, http.StatusBadRequest, "Unknown client", msg)
+	return client{}, false
+}
 
+// establishRedirectURI decides where responses go (step 1, RFC 6749
+// §3.1.2.3); every failure is an error page. unchecked reports a URI let
+// through unchecked (redirect-area faults only).
+func (s *Server) establishRedirectURI(w http.ResponseWriter, r *http.Request, p requestParams, cl client) (uri string, unchecked, ok bool) {
 	redirectURI, n, bad := p.single("redirect_uri")
-	unchecked := false // only under FaultCheckedOnApproval / FaultSessionSkipsCheck
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 			"The redirect_uri parameter is malformed or repeated (RFC 6749 §3.1). You have not been redirected.")
-		return
+		return "", false, false
 	case n == 0 && p.empty["redirect_uri"] && s.faults.on(FaultEmptyValueAsGiven):
 		// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as
 		// if they were omitted"; the fault compares the empty string instead.
 		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 			"The redirect URI in the request is not registered for this client. You have not been redirected.")
-		return
+		return "", false, false
 	case n == 0:
 		// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been
 		// registered [...] the client MUST include a redirection URI with the
@@ -221,35 +297,37 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if len(cl.redirectURIs) != 1 && !s.faults.on(FaultDefaultToFirstURI) {
 			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 				"The request has no redirect_uri and the client has several registered. You have not been redirected.")
-			return
+			return "", false, false
 		}
 		if s.oidcRedirectURIRequired(p) {
 			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 				"An OpenID Connect request must name its redirect_uri. You have not been redirected.")
-			return
+			return "", false, false
 		}
-		redirectURI = cl.redirectURIs[0]
-	default:
-		target, ok := s.matchRedirectURI(cl, redirectURI)
-		switch {
-		case ok:
-			redirectURI = target
-		case s.oidcAcceptsHTTPTwin(p, cl, redirectURI):
-			// fault (OIDC-06): the plain-http twin of a registered URI passes
-		case s.uncheckedRedirectAllowed(r):
-			// faults: the check is skipped now (see uncheckedRedirectAllowed)
-			unchecked = true
-		default:
-			t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
-			if state, n, bad := p.single("state"); n == 1 && !bad {
-				t.state, t.hasState = state, true
-			}
-			s.refuseRedirectURI(w, cl, redirectURI, t)
-			return
-		}
+		return cl.redirectURIs[0], false, true
 	}
+	target, matched := s.matchRedirectURI(cl, redirectURI)
+	switch {
+	case matched:
+		return target, false, true
+	case s.oidcAcceptsHTTPTwin(p, cl, redirectURI):
+		// fault (OIDC-06): the plain-http twin of a registered URI passes
+		return redirectURI, false, true
+	case s.uncheckedRedirectAllowed(r):
+		// faults: the check is skipped now (see uncheckedRedirectAllowed)
+		return redirectURI, true, true
+	}
+	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
+	if state, n, bad := p.single("state"); n == 1 && !bad {
+		t.state, t.hasState = state, true
+	}
+	s.refuseRedirectURI(w, cl, redirectURI, t)
+	return "", false, false
+}
 
-	// Step 2: from here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
+// readTarget reads the state and the response mode that every later
+// response, error or success, uses (step 2).
+func (s *Server) readTarget(w http.ResponseWriter, p requestParams, redirectURI string) (responseTarget, bool) {
 	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
 	if state, n, bad := p.single("state"); n == 1 && !bad {
 		t.state, t.hasState = state, true
@@ -266,7 +344,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.faults.on(FaultLongStateServerError) && len(t.state) > 1024 {
 		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
-		return
+		return t, false
 	}
 	// RFC 8414 §2: the metadata lists form_post, so it must be honoured.
 	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost && !s.faults.on(FaultFormPostIgnored) {
@@ -275,35 +353,39 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.faults.on(FaultLongStateRefused) && len(t.state) > 512 {
 		s.respondError(w, t, authzError{"invalid_request", "The state parameter is too long."})
-		return
+		return t, false
 	}
+	return t, true
+}
 
+// checkParams refuses repeated and undecodable parameters and checks the
+// response mode, which may move t to the query (faults only).
+func (s *Server) checkParams(w http.ResponseWriter, p requestParams, t *responseTarget) bool {
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
 	// more than once."
 	for _, name := range slices.Sorted(maps.Keys(p.values)) {
 		if len(p.values[name]) > 1 {
-			s.respondError(w, t, authzError{"invalid_request", "The " + describeParam(name) + " is repeated."})
-			return
+			s.respondError(w, *t, authzError{"invalid_request", "The " + describeParam(name) + " is repeated."})
+			return false
 		}
 	}
 	if len(p.malformed) > 0 {
 		name := slices.Sorted(maps.Keys(p.malformed))[0]
-		s.respondError(w, t, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
-		return
+		s.respondError(w, *t, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
+		return false
 	}
 	if err, refused := s.requestShapeFaults(p); refused {
-		s.respondError(w, t, err)
-		return
+		s.respondError(w, *t, err)
+		return false
 	}
-
 	switch rm, _, _ := p.single("response_mode"); rm {
 	case "", modeFormPost:
 	case modeFragment:
 		// Multiple Response Type Encoding Practices §2.1: fragment is the
 		// default mode of response_type=token; asking for it explicitly is fine.
 		if s.faults.on(FaultFragmentModeRejected) {
-			s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
-			return
+			s.respondError(w, *t, authzError{"invalid_request", "The response_mode is not supported."})
+			return false
 		}
 	case modeQuery:
 		// Multiple Response Type Encoding Practices §2.1, §5: an access
@@ -312,53 +394,69 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			t.mode = modeQuery
 			break
 		}
-		s.respondError(w, t, authzError{"invalid_request", "response_mode=query is not allowed for response types that return tokens."})
-		return
+		s.respondError(w, *t, authzError{"invalid_request", "response_mode=query is not allowed for response types that return tokens."})
+		return false
 	default:
 		// An unknown mode is refused rather than silently replaced by the
 		// default (catalogue FRAG-06).
 		if s.faults.on(FaultUnknownModeIgnored) {
 			break
 		}
-		s.respondError(w, t, authzError{"invalid_request", "The response_mode is not supported."})
-		return
+		s.respondError(w, *t, authzError{"invalid_request", "The response_mode is not supported."})
+		return false
 	}
+	return true
+}
 
+// readResponseType reads response_type (RFC 6749 §3.1.1) and decides whether
+// the server serves it to this client.
+func (s *Server) readResponseType(w http.ResponseWriter, r *http.Request, p requestParams, t responseTarget, cl client) (oidcRequest, bool) {
 	// RFC 6749 §4.2.2.1 unsupported_response_type: "The authorization server
 	// does not support obtaining an access token using this method."
+	unsupported := authzError{"unsupported_response_type", "The supported response types are " + describeTypes(s.offered) + "."}
 	rt, n, _ := p.single("response_type")
-	oidc, supported := parseResponseType(rt)
+	oidc, known := parseResponseType(rt)
 	switch {
 	case n == 0 && s.faults.on(FaultMissingResponseTypeAsToken):
-		// RFC 6749 §3.1.1: response_type is REQUIRED; the fault assumes token.
-		oidc, supported = oidcRequest{accessToken: true}, true
+		// RFC 6749 §3.1.1: response_type is REQUIRED; the fault assumes the
+		// server's primary type (token when offered).
+		oidc = requestFor(s.primary)
 	case n == 0:
 		s.respondError(w, t, authzError{"unsupported_response_type", "The response_type parameter is missing."})
-		return
-	case s.faults.on(FaultCompositeOrderSensitive) && strings.HasPrefix(rt, "token ") && strings.Contains(rt, "id_token"):
+		return oidc, false
+	case s.faults.on(FaultCompositeOrderSensitive) && s.offers(ResponseTypeIDTokenToken) &&
+		strings.HasPrefix(rt, "token ") && strings.Contains(rt, "id_token"):
 		// RFC 6749 §3.1.1: "the order of values does not matter"; the fault
 		// knows only the order "id_token token".
-		s.respondError(w, t, authzError{"unsupported_response_type", "The supported response types are token, id_token token and id_token."})
-		return
-	case supported:
+		s.respondError(w, t, unsupported)
+		return oidc, false
+	case known && !s.offers(oidc.responseType()):
+		// Config.ResponseTypes: a known type the server does not offer is
+		// refused (RFC 6749 §4.2.2.1 unsupported_response_type), in the
+		// configured shape.
+		s.refuse(w, r, t, cl.id, unsupported.description)
+		return oidc, false
+	case known:
 	// RFC 6749 §3.1.1: the values are compared as strings. Each fault below
-	// reads an unknown value as token.
-	case s.faults.on(FaultUnknownResponseTypeToken) && strings.HasPrefix(rt, "token"),
-		s.faults.on(FaultResponseTypeCaseInsensitive) && strings.EqualFold(rt, "token"):
-		oidc, supported = oidcRequest{accessToken: true}, true
+	// reads an unknown value as a type the server offers: a value beginning
+	// with "token" (or with the primary type) as the primary type, and
+	// "TOKEN" as token.
+	case s.faults.on(FaultUnknownResponseTypeToken) && (strings.HasPrefix(rt, "token") || strings.HasPrefix(rt, s.primary)):
+		oidc = requestFor(s.primary)
+	case s.faults.on(FaultResponseTypeCaseInsensitive) && s.offers(ResponseTypeToken) && strings.EqualFold(rt, "token"):
+		oidc = requestFor(ResponseTypeToken)
 	case s.faults.on(FaultUnknownResponseTypeCrashes):
 		// RFC 6749 §4.2.2.1 server_error: needed "because a 500 Internal
 		// Server Error HTTP status code cannot be returned to the client".
 		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
-		return
+		return oidc, false
 	case s.faults.on(FaultUnknownResponseTypeInvalidRequest):
 		s.respondError(w, t, authzError{"invalid_request", "The response_type is not valid."})
-		return
+		return oidc, false
 	default:
-		s.respondError(w, t, authzError{"unsupported_response_type", "The supported response types are token, id_token token and id_token."})
-		return
+		s.respondError(w, t, unsupported)
+		return oidc, false
 	}
-
 	// RFC 6749 §4.2.2.1 unauthorized_client: "The client is not authorized
 	// to request an access token using this method."
 	if !cl.allowToken && !s.faults.on(FaultImplicitForEveryClient) {
@@ -367,97 +465,99 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			code = "invalid_request"
 		}
 		s.respondError(w, t, authzError{code, "This client may not use the implicit grant."})
-		return
+		return oidc, false
 	}
+	return oidc, true
+}
 
-	// RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive
-	// strings; the server uses a pre-defined default when it is omitted.
+// readRequestScope reads the scope (RFC 6749 §3.3: a list of
+// space-delimited, case-sensitive strings; the server uses a pre-defined
+// default when it is omitted). defaulted reports the default.
+func (s *Server) readRequestScope(w http.ResponseWriter, p requestParams, t responseTarget) (scopes []string, defaulted, ok bool) {
 	scopeParam, _, _ := p.single("scope")
-	defaulted := scopeParam == ""
+	defaulted = scopeParam == ""
 	switch {
 	case scopeParam == "" && p.empty["scope"] && s.faults.on(FaultEmptyValueAsGiven):
 		// RFC 6749 §3.1: an empty scope is an omitted scope, not an invalid one.
 		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is empty."})
-		return
+		return nil, false, false
 	case scopeParam == "" && s.faults.on(FaultOmittedScopeServerError):
 		// RFC 6749 §3.3: without scope the server "MUST either process the
 		// request using a pre-defined default value or fail the request
 		// indicating an invalid scope".
 		s.respondError(w, t, authzError{"server_error", "No scope was requested."})
-		return
+		return nil, false, false
 	case scopeParam == "":
 		scopeParam = defaultScope
 	}
-	scopes, ok := s.readScope(scopeParam)
+	scopes, ok = s.readScope(scopeParam)
 	if !ok {
 		// RFC 6749 §4.2.2.1 invalid_scope: "The requested scope is invalid,
 		// unknown, or malformed."
 		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is invalid, unknown or malformed."})
-		return
+		return nil, false, false
 	}
+	return scopes, defaulted, true
+}
 
-	// OpenID Connect Core §3.1.2.1, §3.2.2.1: openid scope and nonce.
-	if e := s.checkOIDCRequest(p, &oidc, scopes); e != nil {
-		s.respondError(w, t, *e)
-		return
+// readPrompt applies prompt (OpenID Connect Core §3.1.2.1, space-delimited)
+// to pr.
+func (s *Server) readPrompt(w http.ResponseWriter, r *http.Request, p requestParams, t responseTarget, pr *pendingRequest) bool {
+	prompt, n, _ := p.single("prompt")
+	if n != 1 {
+		return true
 	}
-
-	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
-	if s.faults.on(FaultRequireState) && !t.hasState {
-		s.respondError(w, t, authzError{"invalid_request", "The state parameter is required."})
-		return
-	}
-
-	// OpenID Connect Core §3.1.2.1 prompt (space-delimited).
-	forceLogin := false
-	if prompt, n, _ := p.single("prompt"); n == 1 {
-		values := strings.Split(prompt, " ")
-		for _, v := range values {
-			switch v {
-			case "none":
-				if s.oidcPromptNoneIgnored(oidc) {
-					continue
-				}
-				if len(values) > 1 {
-					s.respondError(w, t, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
-					return
-				}
-				// Consent is asked every time, so prompt=none can never succeed.
-				code := "consent_required"
-				if _, ok := s.lookupSession(cookieValue(r, sessionCookie)); !ok {
-					code = "login_required"
-				}
-				s.respondError(w, t, authzError{code, "The user must interact with the server."})
-				return
-			case "login":
-				forceLogin = true
+	values := strings.Split(prompt, " ")
+	for _, v := range values {
+		switch v {
+		case "none":
+			if s.oidcPromptNoneIgnored(pr.oidc) {
+				continue
 			}
+			if len(values) > 1 {
+				s.respondError(w, t, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
+				return false
+			}
+			// prompt=none: "The Authorization Server MUST NOT display any
+			// authentication or consent user interface pages. An error is
+			// returned if an End-User is not already authenticated or the
+			// Client does not have pre-configured consent".
+			se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+			switch {
+			case !signedIn:
+				s.respondError(w, t, authzError{"login_required", "The user must interact with the server."})
+				return false
+			case !s.consentSkipped(se, pr.clientID, false):
+				s.respondError(w, t, authzError{"consent_required", "The user must interact with the server."})
+				return false
+			}
+		case "login":
+			pr.forceLogin = true
+		case "consent":
+			// prompt=consent: "The Authorization Server SHOULD prompt the
+			// End-User for consent before returning information to the Client."
+			pr.forceConsent = true
 		}
 	}
+	return true
+}
 
+// startInteraction keeps pr as a pending request bound to the browser and
+// sends the browser to the login page, or to the consent page when it is
+// signed in (RFC 6749 §4.2.1: the server authenticates the resource owner
+// and obtains an authorization decision).
+func (s *Server) startInteraction(w http.ResponseWriter, r *http.Request, pr *pendingRequest) {
 	browser := cookieValue(r, browserCookie)
 	if browser == "" {
 		browser = mustRandomToken(16)
 		http.SetCookie(w, s.cookie(browserCookie, browser))
 	}
-	pr := &pendingRequest{
-		id:          mustRandomToken(16),
-		browser:     browser,
-		clientID:    cl.id,
-		redirectURI: t.redirectURI,
-		mode:        t.mode,
-		scopes:      scopes,
-		defaulted:   defaulted,
-		state:       t.state,
-		hasState:    t.hasState,
-		forceLogin:  forceLogin,
-		oidc:        oidc,
-		unchecked:   unchecked,
-		expires:     time.Now().Add(pendingLifetime),
-	}
+	pr.id = mustRandomToken(16)
+	pr.browser = browser
+	pr.expires = time.Now().Add(pendingLifetime)
 	s.putPending(pr)
 	next := "/login?request_id=" + url.QueryEscape(pr.id)
-	if _, ok := s.lookupSession(cookieValue(r, sessionCookie)); ok && !forceLogin {
+	if _, ok := s.lookupSession(cookieValue(r, sessionCookie)); ok && !pr.forceLogin {
 		next = "/consent?request_id=" + url.QueryEscape(pr.id)
 	}
 	w.Header().Set("Location", next)
@@ -551,290 +651,4 @@ func describeParam(name string) string {
 		return name + " parameter"
 	}
 	return "request parameter"
-}
-
-// kv is one response parameter, in the order it is written.
-type kv struct {
-	name, value string
-	raw         bool // written without form-urlencoding (only under FaultStateUnencoded)
-}
-
-// encodeParams writes params as application/x-www-form-urlencoded over UTF-8
-// (RFC 6749 Appendix B), in the given order.
-func (s *Server) encodeParams(params []kv) string {
-	var b strings.Builder
-	for i, p := range params {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(p.name))
-		b.WriteByte('=')
-		if p.raw {
-			b.WriteString(p.value)
-		} else {
-			b.WriteString(s.escapeValue(p.value))
-		}
-	}
-	return b.String()
-}
-
-// escapeValue form-urlencodes one value: UTF-8 bytes, '%XX' for every byte
-// that needs it, '+' for a space (RFC 6749 Appendix B).
-func (s *Server) escapeValue(v string) string {
-	switch {
-	case s.faults.on(FaultFragmentPercentUnescaped):
-		// Appendix B: '%' must itself be encoded as "%25".
-		parts := strings.Split(v, "%")
-		for i := range parts {
-			parts[i] = url.QueryEscape(parts[i])
-		}
-		return strings.Join(parts, "%")
-	case s.faults.on(FaultFragmentLatin1):
-		// Appendix B: "using the UTF-8 character encoding scheme" — the
-		// fault encodes runes up to U+00FF as one ISO-8859-1 byte.
-		var b strings.Builder
-		for _, r := range v {
-			if r >= 0x80 && r <= 0xFF {
-				b.WriteString(url.QueryEscape(string([]byte{byte(r)})))
-				continue
-			}
-			b.WriteString(url.QueryEscape(string(r)))
-		}
-		return b.String()
-	case s.faults.on(FaultFragmentSpaceUnencoded):
-		// Appendix B: a space is written "+"; a raw space is not even
-		// allowed in a URI (RFC 3986 §3.5).
-		return strings.ReplaceAll(url.QueryEscape(v), "+", " ")
-	}
-	return url.QueryEscape(v)
-}
-
-// respondError delivers an error response (RFC 6749 §4.2.2.1).
-func (s *Server) respondError(w http.ResponseWriter, t responseTarget, e authzError) {
-	params := []kv{{name: "error", value: e.code}}
-	if e.description != "" {
-		desc := e.description
-		// RFC 6749 §4.2.2.1 error_description: "Values for the
-		// "error_description" parameter MUST NOT include characters outside
-		// the set %x20-21 / %x23-5B / %x5D-7E."
-		if s.faults.on(FaultErrorDescriptionBadCharacters) {
-			desc = strings.TrimSuffix(desc, ".") + ` ("refusé").`
-		}
-		params = append(params, kv{name: "error_description", value: desc})
-	}
-	// OpenID Connect Core §3.1.2.6 lists the parameters of an error
-	// response; anything else should not be there.
-	if s.faults.on(FaultErrorExtraParams) {
-		params = append(params, kv{name: "trace_id", value: mustRandomToken(8)})
-	}
-	// RFC 6749 §4.2.2.1 state: "REQUIRED if a "state" parameter was present
-	// in the client authorization request."
-	params = s.appendIss(params, false)
-	requestError := e.code != "access_denied" // found in the request, not decided by the user
-	if t.hasState && !s.faults.on(FaultDropStateOnError) &&
-		!(requestError && s.faults.on(FaultStateDroppedOnRequestError)) {
-		params = append(params, kv{name: "state", value: t.state})
-	}
-	s.deliver(w, t, params, false, "")
-}
-
-// respondSuccess issues an access token for a consented request (RFC 6749
-// §4.2.2) and delivers it.
-func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, granted []string, user string) {
-	if pr.oidc.idToken {
-		s.respondOIDCSuccess(w, pr, granted, user)
-		return
-	}
-	token := s.newAccessToken()
-	s.storeToken(token, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
-
-	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
-	sent := token
-	// RFC 6749 §4.2.2 access_token: "REQUIRED. The access token issued by
-	// the authorization server."
-	if s.faults.on(FaultEmptyAccessToken) {
-		sent = ""
-	}
-	params := []kv{{name: "access_token", value: sent}}
-	// RFC 6749 §4.2.2 token_type: "REQUIRED."
-	tokenType := "Bearer"
-	if s.faults.on(FaultTokenTypeUnknown) {
-		// RFC 6749 §7.1: the client "MUST NOT use an access token if it does
-		// not understand the token type".
-		tokenType = "Magic"
-	}
-	if !s.faults.on(FaultNoTokenType) {
-		params = append(params, kv{name: "token_type", value: tokenType})
-	}
-	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
-	// more than once."
-	if s.faults.on(FaultParameterTwice) {
-		params = append(params, kv{name: "token_type", value: tokenType})
-	}
-	// RFC 6749 §4.2.2 expires_in: "RECOMMENDED. The lifetime in seconds of
-	// the access token"; A.14: 1*DIGIT.
-	expiresIn := "3600"
-	switch {
-	case s.faults.on(FaultExpiresInZero):
-		expiresIn = "0"
-	case s.faults.on(FaultExpiresInMillis):
-		expiresIn = "86400000" // a day, in milliseconds
-	case s.faults.on(FaultExpiresInDay):
-		expiresIn = "86400"
-	}
-	if !s.faults.on(FaultNoExpiresIn) {
-		params = append(params, kv{name: "expires_in", value: expiresIn})
-	}
-	// RFC 6749 §4.2.2 scope: "OPTIONAL, if identical to the scope requested
-	// by the client; otherwise, REQUIRED" — a default grant differs from a
-	// request that named no scope.
-	if !(pr.defaulted && s.faults.on(FaultScopeOmittedWhenDefaulted)) && !s.faults.on(FaultUnknownScopeDropped) {
-		params = append(params, kv{name: "scope", value: strings.Join(granted, " ")})
-	}
-	// RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh
-	// token."
-	if s.faults.on(FaultRefreshTokenIssued) ||
-		(s.faults.on(FaultRefreshTokenOffline) && slices.Contains(granted, "offline_access")) {
-		params = append(params, kv{name: "refresh_token", value: mustRandomToken(32)})
-	}
-	// Multiple Response Type Encoding Practices §5: response_type=token
-	// returns the access token only — no code, no id_token.
-	if s.faults.on(FaultCodeAdded) {
-		params = append(params, kv{name: "code", value: mustRandomToken(16)})
-	}
-	if s.faults.on(FaultIDTokenAdded) {
-		params = append(params, kv{name: "id_token", value: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9."})
-	}
-	params = s.appendIss(params, true)
-	// RFC 6749 §4.2.2 state: "REQUIRED if the "state" parameter was present
-	// in the client authorization request. The exact value received from the
-	// client."
-	switch {
-	case t.hasState && s.faults.on(FaultDropStateOnSuccess):
-		// dropped
-	case t.hasState:
-		st := kv{name: "state", value: t.state}
-		if s.faults.on(FaultStatePlusAsSpace) {
-			st.value = strings.ReplaceAll(st.value, "+", " ")
-		}
-		// RFC 6749 §4.2.2: parameters are added to the fragment "using the
-		// "application/x-www-form-urlencoded" format, per Appendix B".
-		if s.faults.on(FaultStateUnencoded) && t.mode == modeFragment {
-			st.raw = true
-		}
-		params = append(params, st)
-	case s.faults.on(FaultInventState):
-		// No state was sent, so none may come back (RFC 6749 §4.2.2).
-		params = append(params, kv{name: "state", value: mustRandomToken(12)})
-	case s.faults.on(FaultEmptyStateEchoed):
-		// Nor an empty one: "state=" is not the absence of state.
-		params = append(params, kv{name: "state", value: ""})
-	}
-	s.deliver(w, t, params, true, sent)
-}
-
-// deliver sends params to the client: in the redirect URI's fragment (RFC
-// 6749 §4.2.2, §4.2.2.1) or as a self-submitting form (Form Post Response
-// Mode §2). success marks a token response; token is the access token it
-// carries.
-func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, success bool, token string) {
-	// RFC 6819 §4.4.2.2 / Form Post Response Mode §2: never cache a
-	// response that carries a token (set for every response by
-	// securityHeaders; repeated here because it matters most here).
-	w.Header().Set("Cache-Control", "no-store")
-	// Form Post Response Mode §2: errors, too, are posted.
-	if t.mode == modeFormPost && (success || !s.faults.on(FaultFormPostErrorsByRedirect)) {
-		s.renderFormPost(w, t.redirectURI, params)
-		return
-	}
-	target := t.redirectURI
-	if s.faults.on(FaultRegisteredQueryDropped) {
-		// RFC 6749 §3.1.2: the endpoint URI's query "MUST be retained".
-		target = beforeQuery(target)
-	}
-	encoded := s.encodeParams(params)
-	var location string
-	switch {
-	// RFC 6749 §4.2.2: the response parameters are added "to the fragment
-	// component of the redirection URI".
-	case success && s.faults.on(FaultResponseInQuery), t.mode == modeQuery:
-		location = appendQuery(target, encoded)
-	// RFC 6749 §4.2.2.1: errors, too, go "to the fragment component".
-	case !success && s.faults.on(FaultErrorsInQuery) && slices.ContainsFunc(params, func(p kv) bool { return p.name == "error" }):
-		location = appendQuery(target, encoded)
-	case t.mode == modeQuery:
-		location = appendQuery(target, encoded)
-	default:
-		if success && s.faults.on(FaultRedirectURIRewritten) {
-			// RFC 6749 §3.1.2.3: the registered URI is compared, and used,
-			// as a string; the fault rewrites it with a trailing slash.
-			target = addTrailingSlash(target)
-		}
-		if success && s.faults.on(FaultTokenInQuery) {
-			// RFC 6750 §5.3 / MRT §5 (catalogue FRAG-02): no access token
-			// in the query.
-			target = appendQuery(target, "access_token="+url.QueryEscape(token))
-		}
-		// Any query of the redirect URI is kept untouched (RFC 6749 §3.1.2).
-		location = target + "#" + encoded
-	}
-	if success && s.faults.on(FaultTokenRedirectCacheable) {
-		// RFC 6819 §4.4.2.2: the redirect carrying the token must not be cached.
-		w.Header().Set("Cache-Control", "private, max-age=300")
-		w.Header().Del("Pragma")
-	}
-	w.Header().Set("Location", location)
-	w.WriteHeader(http.StatusSeeOther)
-}
-
-func appendQuery(uri, query string) string {
-	if strings.Contains(uri, "?") {
-		return uri + "&" + query
-	}
-	return uri + "?" + query
-}
-
-// addTrailingSlash appends '/' to the path of uri (before any query).
-func addTrailingSlash(uri string) string {
-	if i := strings.IndexByte(uri, '?'); i >= 0 {
-		return uri[:i] + "/" + uri[i:]
-	}
-	return uri + "/"
-}
-
-// newAccessToken mints an access token: 256 random bits, base64url, so it
-// is unguessable and unique (RFC 6749 §10.10) and a valid b64token (RFC 6750
-// §2.1, RFC 6749 A.12).
-func (s *Server) newAccessToken() string {
-	switch {
-	case s.faults.on(FaultTokenConstant):
-		return "constant-access-token-0123456789"
-	case s.faults.on(FaultTokensSequential):
-		s.mu.Lock()
-		n := len(s.tokens)
-		s.mu.Unlock()
-		return "at-" + strconv.Itoa(1001+n)
-	case s.faults.on(FaultTokenLowEntropy):
-		return mustRandomToken(8)
-	case s.faults.on(FaultTokenNonASCII):
-		return mustRandomToken(32) + "é"
-	case s.faults.on(FaultTokenNotB64):
-		return mustRandomToken(32) + "!"
-	}
-	return mustRandomToken(32)
-}
-
-// appendIss adds the iss response parameter (RFC 9207 §2): the issuer
-// identifier, in every authorization response, success and error, as the
-// metadata advertises (authorization_response_iss_parameter_supported).
-func (s *Server) appendIss(params []kv, success bool) []kv {
-	switch {
-	case s.faults.on(FaultIssWrong):
-		// RFC 9207 §2: the value is the issuer identifier, compared as a
-		// simple string.
-		return append(params, kv{name: "iss", value: s.issuer + "/"})
-	case !success && s.faults.on(FaultIssMissingOnError):
-		return params
-	}
-	return append(params, kv{name: "iss", value: s.issuer})
 }

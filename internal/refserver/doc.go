@@ -7,6 +7,15 @@
 // each Fault switch breaks exactly one behaviour, so a scenario that still
 // passes with the switch on has lost its teeth.
 //
+// Options.Config makes it play other kinds of server, conformant or not,
+// whose shapes the harness must recognise: a subset of the implicit response
+// types offered (Config.ResponseTypes; the first of token, id_token token,
+// id_token is the primary type, on which the flow faults act), the shape in
+// which a type not offered is refused (Config.Refusal), when consent is asked
+// (Config.Consent) and a server that refuses everything (Config.RefuseAll).
+// ParseConfig reads one from a compact string such as
+// "offer=id_token token|id_token;refusal=query-unauthorized;consent=remembered".
+//
 // The package deliberately shares no code with the harness's checks (a bug
 // shared by both would hide itself): it parses, validates and encodes on its
 // own, using only the standard library.
@@ -15,7 +24,7 @@
 //
 //	GET|POST /authorize                              authorization endpoint (RFC 6749 §3.1, §4.2.1)
 //	GET|POST /login                                  server-rendered login page
-//	GET|POST /consent                                server-rendered consent page (asked every time)
+//	GET|POST /consent                                server-rendered consent page (asked every time by default, Config.Consent)
 //	GET      /.well-known/oauth-authorization-server metadata (RFC 8414)
 //	GET      /.well-known/openid-configuration       the same JSON
 //	GET|POST /userinfo                               protected resource (RFC 6750 bearer token)

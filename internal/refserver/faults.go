@@ -49,22 +49,37 @@ const (
 type FaultInfo struct {
 	Fault        Fault
 	Requirements []string // catalogue IDs whose scenarios this fault is meant to break, first = the one it is named for
-	Description  string   // one plain sentence: what the server then does wrong
+	Description  string   // one plain sentence: what the server then does wrong (with the default Config)
+	// Reach says which requests the fault can change; AppliesTo turns it
+	// into whether the fault applies when the server offers given response
+	// types (Config.ResponseTypes).
+	Reach FaultReach
+}
+
+// faultEntry is one row of an area's table: FaultInfo without the reach,
+// which faults_reach.go keeps for the few faults that need one.
+type faultEntry struct {
+	fault        Fault
+	requirements []string
+	description  string
 }
 
 // allFaults is the single source of Faults and LookupFault: the core table
-// then each area's (one file per area, so areas grow independently). The
-// tables are never mutated; Faults hands out deep copies.
+// then each area's (one file per area, so areas grow independently), with
+// each fault's reach. The tables are never mutated; Faults hands out deep
+// copies.
 func allFaults() []FaultInfo {
 	var all []FaultInfo
-	for _, table := range [][]FaultInfo{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults, requestFaults} {
-		all = append(all, table...)
+	for _, table := range [][]faultEntry{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults, requestFaults} {
+		for _, e := range table {
+			all = append(all, FaultInfo{Fault: e.fault, Requirements: e.requirements, Description: e.description, Reach: faultReaches[e.fault]})
+		}
 	}
 	return all
 }
 
 // coreFaults break the behaviours of the first features.
-var coreFaults = []FaultInfo{
+var coreFaults = []faultEntry{
 	{FaultDropStateOnSuccess, []string{"STATE-01", "STATE-03", "STATE-08", "STATE-04", "STATE-05"},
 		"The success response omits the state parameter the client sent."},
 	{FaultStateUnencoded, []string{"STATE-03", "STATE-04", "FRAG-03"},

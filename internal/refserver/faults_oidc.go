@@ -39,7 +39,7 @@ const (
 )
 
 // oidcFaults break the OpenID Connect implicit behaviours (OIDC).
-var oidcFaults = []FaultInfo{
+var oidcFaults = []faultEntry{
 	{FaultOIDCNonceNotRequired, []string{"OIDC-01"},
 		"A request for an ID token that carries no nonce is served with tokens instead of refused with invalid_request."},
 	{FaultOIDCNonceNotEchoed, []string{"OIDC-02"},

@@ -77,7 +77,7 @@ var (
 )
 
 // redirectFaults break redirect_uri and client matching (RDR, CID).
-var redirectFaults = []FaultInfo{
+var redirectFaults = []faultEntry{
 	{FaultMissingClientRedirects, []string{"CID-01"},
 		"A request without client_id is answered with a redirect carrying error=invalid_request to the requested redirect_uri."},
 	{FaultClientIDCaseInsensitive, []string{"CID-01"},

@@ -57,7 +57,7 @@ const (
 
 // requestFaults break the handling of request parameters, response_type,
 // scope and error responses (AEP, RT, SCOPE, ERR).
-var requestFaults = []FaultInfo{
+var requestFaults = []faultEntry{
 	{FaultPostRefused, []string{"AEP-02"},
 		"The authorization endpoint refuses POST (405), which OpenID Connect requires it to accept."},
 	{FaultMissingResponseTypeAsToken, []string{"RT-01"},
@@ -86,7 +86,7 @@ var requestFaults = []FaultInfo{
 		"A request whose first parameter is not response_type is refused with invalid_request."},
 	{FaultScopeOrderSignificant, []string{"AEP-04", "SCOPE-03"},
 		"Scope tokens not in the server's own order are refused with invalid_scope."},
-	{FaultUnknownScopeDropped, []string{"SCOPE-01", "TOK-05"},
+	{FaultUnknownScopeDropped, []string{"SCOPE-01", "TOK-05", "SCOPE-03"},
 		"Unknown scope tokens are silently dropped and no success response says which scope was granted."},
 	{FaultOmittedScopeServerError, []string{"SCOPE-02"},
 		"A request without scope is answered with server_error instead of the default scope."},

@@ -76,7 +76,7 @@ const (
 )
 
 // responseFaults break the response: state, fragment, token, scope, errors, response modes (STATE, FRAG, TOK, SCOPE, ERR, AEP, RT, FP).
-var responseFaults = []FaultInfo{
+var responseFaults = []faultEntry{
 	{FaultStateTruncated, []string{"STATE-05", "OIDC-09"},
 		"A state longer than 100 characters is cut to its first 100 before it is echoed."},
 	{FaultLongStateServerError, []string{"STATE-05"},

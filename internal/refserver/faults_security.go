@@ -1,6 +1,9 @@
 package refserver
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 // The security and metadata fault switches (SEC, META).
 const (
@@ -47,7 +50,7 @@ const (
 )
 
 // securityFaults break security headers, TLS, metadata and OpenID Connect (SEC, META, OIDC).
-var securityFaults = []FaultInfo{
+var securityFaults = []faultEntry{
 	{FaultEndpointOverHTTP, []string{"SEC-01"},
 		"The authorization endpoint is a plain-http address that forwards the request, parameters and all, to the https one."},
 	{FaultHTTPVariantServesLogin, []string{"SEC-01"},
@@ -97,7 +100,10 @@ func (s *Server) metadataFaults(m *metadata) {
 	// a list of the OAuth 2.0 "response_type" values that this authorization
 	// server supports."
 	if s.faults.on(FaultMetadataOmitsToken) {
-		m.ResponseTypesSupported = []string{"id_token token", "id_token"}
+		m.ResponseTypesSupported = slices.DeleteFunc(m.ResponseTypesSupported, func(rt string) bool { return rt == ResponseTypeToken })
+		if len(m.ResponseTypesSupported) == 0 {
+			m.ResponseTypesSupported = []string{"code"} // a server offering token only
+		}
 	}
 	// RFC 8414 §2 response_modes_supported: the modes the server supports.
 	if s.faults.on(FaultMetadataOmitsFormPost) {

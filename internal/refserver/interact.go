@@ -17,7 +17,8 @@ const (
 	// request; pending requests and CSRF tokens are bound to it.
 	browserCookie = "refserver_browser"
 	// sessionCookie is the remembered login: a later request in the same
-	// cookie jar skips the login page (consent is still asked).
+	// cookie jar skips the login page (consent is still asked, unless
+	// Config.Consent says otherwise).
 	sessionCookie = "refserver_session"
 )
 
@@ -187,35 +188,91 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	if !s.methodAllowed(w, r) {
 		return
 	}
-	browser := cookieValue(r, browserCookie)
 	if r.Method == http.MethodGet {
-		id := r.URL.Query().Get(fieldRequestID)
-		pr, ok := s.getPending(id)
-		if !ok || browser == "" || pr.browser != browser {
-			s.unknownRequest(w)
-			return
-		}
-		se, ok := s.lookupSession(cookieValue(r, sessionCookie))
-		if !ok || pr.forceLogin {
-			w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
-			w.WriteHeader(http.StatusSeeOther)
-			return
-		}
-		s.renderPage(w, http.StatusOK, "consent", consentPage{
-			ClientID:  pr.clientID,
-			Username:  se.username,
-			CSRF:      s.csrfToken("consent", pr.id, pr.browser),
-			RequestID: pr.id,
-			Scopes:    pr.scopes,
-		})
+		s.showConsent(w, r)
 		return
 	}
+	s.submitConsent(w, r)
+}
 
+// showConsent shows the consent page of a pending request to the signed-in
+// browser that made it, or answers without it: the refusal page
+// (Config.Refusal page-after-login) or, when Config.Consent does not ask,
+// the approved response.
+func (s *Server) showConsent(w http.ResponseWriter, r *http.Request) {
+	browser := cookieValue(r, browserCookie)
+	id := r.URL.Query().Get(fieldRequestID)
+	pr, ok := s.getPending(id)
+	if !ok || browser == "" || pr.browser != browser {
+		s.unknownRequest(w)
+		return
+	}
+	se, ok := s.lookupSession(cookieValue(r, sessionCookie))
+	if !ok || pr.forceLogin {
+		w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
+		w.WriteHeader(http.StatusSeeOther)
+		return
+	}
+	// Config.Refusal page-after-login, or Config.Consent without the page
+	// (RFC 6749 §10.2): the request is answered now, once.
+	if pr.refused || s.consentSkipped(se, pr.clientID, pr.forceConsent) {
+		pr, ok = s.takePending(id) // answered once
+		switch {
+		case !ok:
+			s.unknownRequest(w)
+		case pr.refused:
+			s.renderRefusal(w)
+		case !s.uncheckedOnApproval(w, pr):
+			s.respondSuccess(w, pr, pr.scopes, se.username)
+		}
+		return
+	}
+	s.renderPage(w, http.StatusOK, "consent", consentPage{
+		ClientID:  pr.clientID,
+		Username:  se.username,
+		CSRF:      s.csrfToken("consent", pr.id, pr.browser),
+		RequestID: pr.id,
+		Scopes:    pr.scopes,
+	})
+}
+
+// consentSkipped reports whether Config.Consent answers a request of
+// clientID in session se without the consent page. RFC 6749 §10.2 allows a
+// repeated authorization without the resource owner "when the client has
+// a pre-registered redirection URI" (every client here has); OpenID Connect
+// Core §3.1.2.1 prompt=consent asks for the page anyway.
+func (s *Server) consentSkipped(se session, clientID string, forceConsent bool) bool {
+	switch s.cfg.Consent {
+	case ConsentNone:
+		return true
+	case ConsentRemembered:
+		return !forceConsent && slices.Contains(se.approved, clientID)
+	}
+	return false
+}
+
+// uncheckedOnApproval refuses, with an error page, an approval of a request
+// whose redirect URI was let through unchecked. RFC 6749 §3.1.2.4
+// (catalogue RDR-22): the check holds at every stage; under
+// FaultCheckedOnApproval it is done only now, and only on approval.
+func (s *Server) uncheckedOnApproval(w http.ResponseWriter, pr pendingRequest) bool {
+	if !pr.unchecked || !s.faults.on(FaultCheckedOnApproval) {
+		return false
+	}
+	s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+		"The redirect URI in the request is not registered for this client. You have not been redirected.")
+	return true
+}
+
+// submitConsent answers the consent form: the resource owner's decision on
+// the pending request (RFC 6749 §4.2.1).
+func (s *Server) submitConsent(w http.ResponseWriter, r *http.Request) {
 	form, ok := s.readForm(w, r)
 	if !ok {
 		s.renderError(w, http.StatusBadRequest, "Invalid form", "The form submission could not be read.")
 		return
 	}
+	browser := cookieValue(r, browserCookie)
 	id := form.Get(fieldRequestID)
 	if s.faults.on(FaultLogin307) && form.Get(fieldPassword) != "" {
 		// Under FaultLogin307 the browser re-posts the login form here;
@@ -237,7 +294,8 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w)
 		return
 	}
-	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	sessionID := cookieValue(r, sessionCookie)
+	se, signedIn := s.lookupSession(sessionID)
 	if unbound && !signedIn {
 		se, signedIn = session{username: username}, true
 	}
@@ -258,55 +316,65 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pr, ok = s.takePending(id) // answered once
-	if !ok {
+	switch {
+	case !ok:
 		s.unknownRequest(w)
-		return
+	case pr.refused:
+		// Config.Refusal page-after-login: nothing to decide on.
+		s.renderRefusal(w)
+	case decision == "allow" && s.uncheckedOnApproval(w, pr):
+		// the error page is written
+	case decision == "deny":
+		s.respondDenied(w, pr.target())
+	default:
+		s.respondApproved(w, pr, form[fieldScope], sessionID, se.username)
 	}
-	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
-	// RFC 6749 §3.1.2.4 (catalogue RDR-22): the check holds at every stage;
-	// under FaultCheckedOnApproval it is done only now, and only on approval.
-	if pr.unchecked && s.faults.on(FaultCheckedOnApproval) && decision == "allow" {
-		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
-			"The redirect URI in the request is not registered for this client. You have not been redirected.")
-		return
-	}
-	if decision == "deny" {
-		// RFC 6749 §4.2.2.1 access_denied: "The resource owner or
-		// authorization server denied the request."
-		code := "access_denied"
-		switch {
-		case s.faults.on(FaultDenyWrongError):
-			code = "server_error"
-		// RFC 6749 §4.2.2.1 error: "A single ASCII error code from the
-		// following" list; A.7: error = 1*NQSCHAR.
-		case s.faults.on(FaultUnregisteredErrorCode):
-			code = "user_declined"
-		case s.faults.on(FaultErrorCodeBadCharacters):
-			code = `"access_denied"`
-		}
-		if s.faults.on(FaultTokenBesideError) {
-			// RFC 6749 §4.2.2.1: an error response carries no access token.
-			params := []kv{{name: "error", value: code}, {name: "access_token", value: mustRandomToken(32)}}
-			params = s.appendIss(params, false)
-			if t.hasState {
-				params = append(params, kv{name: "state", value: t.state})
-			}
-			s.deliver(w, t, params, false, "")
-			return
-		}
-		s.respondError(w, t, authzError{code, "The user denied the request."})
-		return
-	}
-	// The user may untick scopes; only requested scopes can be granted.
+}
+
+// respondApproved answers an approval with the scopes the resource owner
+// left ticked (only requested scopes can be granted).
+func (s *Server) respondApproved(w http.ResponseWriter, pr pendingRequest, ticked []string, sessionID, user string) {
 	var granted []string
 	for _, sc := range pr.scopes {
-		if slices.Contains(form[fieldScope], sc) {
+		if slices.Contains(ticked, sc) {
 			granted = append(granted, sc)
 		}
 	}
 	if len(granted) == 0 {
-		s.respondError(w, t, authzError{"access_denied", "The user granted no scope."})
+		s.respondError(w, pr.target(), authzError{"access_denied", "The user granted no scope."})
 		return
 	}
-	s.respondSuccess(w, pr, granted, se.username)
+	// Config.Consent remembered: the approval stands for this session's
+	// later requests of the client (RFC 6749 §10.2).
+	if s.cfg.Consent == ConsentRemembered {
+		s.rememberConsent(sessionID, pr.clientID)
+	}
+	s.respondSuccess(w, pr, granted, user)
+}
+
+// respondDenied answers a denial. RFC 6749 §4.2.2.1 access_denied: "The
+// resource owner or authorization server denied the request."
+func (s *Server) respondDenied(w http.ResponseWriter, t responseTarget) {
+	code := "access_denied"
+	switch {
+	case s.faults.on(FaultDenyWrongError):
+		code = "server_error"
+	// RFC 6749 §4.2.2.1 error: "A single ASCII error code from the
+	// following" list; A.7: error = 1*NQSCHAR.
+	case s.faults.on(FaultUnregisteredErrorCode):
+		code = "user_declined"
+	case s.faults.on(FaultErrorCodeBadCharacters):
+		code = `"access_denied"`
+	}
+	if s.faults.on(FaultTokenBesideError) {
+		// RFC 6749 §4.2.2.1: an error response carries no access token.
+		params := []kv{{name: "error", value: code}, {name: "access_token", value: mustRandomToken(32)}}
+		params = s.appendIss(s.faults, params, false)
+		if t.hasState {
+			params = append(params, kv{name: "state", value: t.state})
+		}
+		s.deliver(w, t, params, outcome{})
+		return
+	}
+	s.respondError(w, t, authzError{code, "The user denied the request."})
 }

@@ -38,7 +38,7 @@ type oidcRequest struct {
 // parseResponseType reads response_type as a set of space-delimited values
 // (RFC 6749 §3.1.1: "The order of values does not matter"; Multiple Response
 // Type Encoding Practices §3). ok is false for a value or combination the
-// server does not support.
+// server does not know; whether it offers a known one is Config.ResponseTypes.
 func parseResponseType(rt string) (oidcRequest, bool) {
 	var o oidcRequest
 	for _, v := range strings.Split(rt, " ") {
@@ -54,6 +54,23 @@ func parseResponseType(rt string) (oidcRequest, bool) {
 	return o, true
 }
 
+// responseType is the canonical spelling of the response type o asks for.
+func (o oidcRequest) responseType() string {
+	switch {
+	case o.idToken && o.accessToken:
+		return ResponseTypeIDTokenToken
+	case o.idToken:
+		return ResponseTypeIDToken
+	}
+	return ResponseTypeToken
+}
+
+// requestFor is the oidcRequest of a canonical response type.
+func requestFor(rt string) oidcRequest {
+	o, _ := parseResponseType(rt)
+	return o
+}
+
 // isOIDCRequest reports whether the request asks for an ID token.
 func isOIDCRequest(p requestParams) bool {
 	rt, n, bad := p.single("response_type")
@@ -64,11 +81,24 @@ func isOIDCRequest(p requestParams) bool {
 	return ok && o.idToken
 }
 
+// oidcFault reports whether the OpenID Connect fault f acts on the request:
+// one for an ID token of a type the server offers (the faults below act
+// before the response type is checked; a type not offered is refused as the
+// conformant server refuses it, FaultReach).
+func (s *Server) oidcFault(f Fault, p requestParams) bool {
+	if !s.faults.on(f) || !isOIDCRequest(p) {
+		return false
+	}
+	rt, _, _ := p.single("response_type")
+	o, _ := parseResponseType(rt)
+	return s.offers(o.responseType())
+}
+
 // oidcRedirectURIRequired: OpenID Connect Core §3.1.2.1 redirect_uri:
 // "REQUIRED. Redirection URI to which the response will be sent." (unlike
 // RFC 6749 §3.1.2.3, which lets a client with one registered URI omit it).
 func (s *Server) oidcRedirectURIRequired(p requestParams) bool {
-	return isOIDCRequest(p) && !s.faults.on(FaultOIDCRedirectURIOptional)
+	return isOIDCRequest(p) && !s.oidcFault(FaultOIDCRedirectURIOptional, p)
 }
 
 // oidcAcceptsHTTPTwin is the fault FaultOIDCHTTPRedirectURI: OpenID Connect
@@ -76,7 +106,7 @@ func (s *Server) oidcRedirectURIRequired(p requestParams) bool {
 // http scheme unless the Client is a native application". The conformant
 // server compares exactly and never accepts the http:// form.
 func (s *Server) oidcAcceptsHTTPTwin(p requestParams, cl client, uri string) bool {
-	if !s.faults.on(FaultOIDCHTTPRedirectURI) || !isOIDCRequest(p) {
+	if !s.oidcFault(FaultOIDCHTTPRedirectURI, p) {
 		return false
 	}
 	rest, ok := strings.CutPrefix(uri, "http://")
@@ -88,7 +118,7 @@ func (s *Server) oidcAcceptsHTTPTwin(p requestParams, cl client, uri string) boo
 // Response Type is the fragment encoding and the query encoding MUST NOT be
 // used" for response types that return tokens.
 func (s *Server) oidcQueryModeHonoured(p requestParams) bool {
-	return s.faults.on(FaultOIDCResponseModeQuery) && isOIDCRequest(p)
+	return s.oidcFault(FaultOIDCResponseModeQuery, p)
 }
 
 // checkOIDCRequest validates what an OpenID Connect request adds; it fills
@@ -118,41 +148,6 @@ func (s *Server) checkOIDCRequest(p requestParams, o *oidcRequest, scopes []stri
 // display any authentication or consent user interface pages."
 func (s *Server) oidcPromptNoneIgnored(o oidcRequest) bool {
 	return o.idToken && s.faults.on(FaultOIDCPromptNoneShowsLogin)
-}
-
-// respondOIDCSuccess answers a consented OpenID Connect implicit request
-// (OpenID Connect Core §3.2.2.5): an access token when response_type has
-// token, and the ID token.
-func (s *Server) respondOIDCSuccess(w http.ResponseWriter, pr pendingRequest, granted []string, user string) {
-	var params []kv
-	accessToken := ""
-	// Multiple Response Type Encoding Practices §3: with response_type
-	// id_token alone no access token is returned.
-	if pr.oidc.accessToken || s.faults.on(FaultOIDCAccessTokenForIDToken) {
-		accessToken = mustRandomToken(32)
-		s.storeToken(accessToken, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
-		params = append(params,
-			kv{name: "access_token", value: accessToken},
-			kv{name: "token_type", value: "Bearer"},
-			kv{name: "expires_in", value: "3600"},
-			kv{name: "scope", value: strings.Join(granted, " ")},
-		)
-	}
-	idt, err := s.idToken(pr, user, accessToken)
-	if err != nil {
-		s.respondError(w, responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState},
-			authzError{"server_error", "The ID token could not be signed."})
-		return
-	}
-	params = append(params, kv{name: "id_token", value: idt})
-	if pr.hasState {
-		params = append(params, kv{name: "state", value: pr.state})
-	}
-	t := responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
-	// success=false: deliver's success-only faults model bugs of the plain
-	// token response (the FRAG and RDR rows of request B); OpenID Connect
-	// responses are judged by their own rows and faults.
-	s.deliver(w, t, params, false, accessToken)
 }
 
 // idToken builds and signs the ID token (OpenID Connect Core §2, §3.2.2.10).

@@ -36,18 +36,14 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		registrationError(w, "invalid_client_metadata", "The request must be application/json (RFC 7591 §3.1).")
+	// Config.RefuseAll: the broken server refuses every registration (RFC
+	// 7591 §3.2.2 invalid_client_metadata), as it refuses every request.
+	if s.cfg.RefuseAll {
+		registrationError(w, "invalid_client_metadata", "This server does not register clients at the moment.")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
-	if err != nil {
-		registrationError(w, "invalid_client_metadata", "The request body is too large.")
-		return
-	}
-	var md registration
-	if err := json.Unmarshal(body, &md); err != nil {
-		registrationError(w, "invalid_client_metadata", "The client metadata is not a JSON object of the expected fields.")
+	md, ok := readRegistration(w, r)
+	if !ok {
 		return
 	}
 	// RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
@@ -107,6 +103,26 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		"application_type":           md.ApplicationType,
 		"token_endpoint_auth_method": "none",
 	})
+}
+
+// readRegistration reads the client metadata of an RFC 7591 §3.1
+// registration request, answering the error itself when it cannot.
+func readRegistration(w http.ResponseWriter, r *http.Request) (registration, bool) {
+	var md registration
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		registrationError(w, "invalid_client_metadata", "The request must be application/json (RFC 7591 §3.1).")
+		return md, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		registrationError(w, "invalid_client_metadata", "The request body is too large.")
+		return md, false
+	}
+	if err := json.Unmarshal(body, &md); err != nil {
+		registrationError(w, "invalid_client_metadata", "The client metadata is not a JSON object of the expected fields.")
+		return md, false
+	}
+	return md, true
 }
 
 // dynamicClient looks up a client registered at run time.

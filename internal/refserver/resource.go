@@ -3,6 +3,7 @@ package refserver
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -42,10 +43,12 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 		endpoint += "?realm=main"
 	}
 	m := metadata{
-		Issuer:                 s.issuer,
-		AuthorizationEndpoint:  endpoint,
-		UserinfoEndpoint:       s.issuer + "/userinfo",
-		ResponseTypesSupported: []string{"token", "id_token token", "id_token"},
+		Issuer:                s.issuer,
+		AuthorizationEndpoint: endpoint,
+		UserinfoEndpoint:      s.issuer + "/userinfo",
+		// Config.ResponseTypes: exactly the offered types; every one of
+		// them is the implicit grant (RFC 8414 §2 grant_types_supported).
+		ResponseTypesSupported: slices.Clone(s.offered),
 		ResponseModesSupported: []string{modeFragment, modeFormPost},
 		GrantTypesSupported:    []string{"implicit"},
 		ScopesSupported:        knownScopes(),

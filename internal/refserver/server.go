@@ -12,14 +12,20 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
 
-// Options configures Start.
+// Options configures Start. The zero Options is the conformant server that
+// offers every implicit response type.
 type Options struct {
 	Faults []Fault // zero or more switched on
 	Addr   string  // default "127.0.0.1:0"; the host must be 127.0.0.1
+	// Config is the kind of server to play (response types offered, how the
+	// others are refused, when consent is asked); ParseConfig reads it from
+	// one string.
+	Config
 }
 
 // Server is one running reference authorization server. All its state
@@ -27,6 +33,9 @@ type Options struct {
 // servers may run concurrently in one process.
 type Server struct {
 	faults   faultSet
+	cfg      Config   // normalised
+	offered  []string // cfg.Offered()
+	primary  string   // cfg.Primary(): the type the flow faults act on
 	issuer   string
 	caPEM    []byte
 	password string
@@ -62,12 +71,9 @@ const (
 // Start generates the TLS material and the resource owner's password, binds
 // opts.Addr on loopback and serves HTTPS until Close.
 func Start(opts Options) (*Server, error) {
-	fs := faultSet{}
-	for _, f := range opts.Faults {
-		if _, ok := LookupFault(string(f)); !ok {
-			return nil, fmt.Errorf("refserver: unknown fault %q", f)
-		}
-		fs[f] = true
+	fs, cfg, err := checkOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 
 	addr := opts.Addr
@@ -107,6 +113,9 @@ func Start(opts Options) (*Server, error) {
 
 	s := &Server{
 		faults:    fs,
+		cfg:       cfg,
+		offered:   cfg.Offered(),
+		primary:   cfg.Primary(),
 		issuer:    fmt.Sprintf("https://127.0.0.1:%d", port),
 		caPEM:     caPEM,
 		password:  password,
@@ -146,6 +155,19 @@ func Start(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// checkOptions validates the faults and the configuration of opts.
+func checkOptions(opts Options) (faultSet, Config, error) {
+	fs := faultSet{}
+	for _, f := range opts.Faults {
+		if _, ok := LookupFault(string(f)); !ok {
+			return nil, Config{}, fmt.Errorf("refserver: unknown fault %q", f)
+		}
+		fs[f] = true
+	}
+	cfg, err := opts.Config.normalised()
+	return fs, cfg, err
+}
+
 // Close shuts the server down gracefully (in-flight requests may finish
 // within a few seconds, then connections are cut). It is idempotent: later
 // calls return the first call's result.
@@ -165,6 +187,10 @@ func (s *Server) Close() error {
 	})
 	return s.closeErr
 }
+
+// offers reports whether the server offers the response type rt
+// (canonical spelling).
+func (s *Server) offers(rt string) bool { return slices.Contains(s.offered, rt) }
 
 // Issuer is the server's issuer identifier and origin, "https://127.0.0.1:PORT".
 func (s *Server) Issuer() string { return s.issuer }

@@ -55,23 +55,31 @@ func isKnownScope(sc string) bool {
 // consent. It is keyed by a random id carried through the pages and bound to
 // the browser that made it.
 type pendingRequest struct {
-	id          string
-	browser     string // value of the browser cookie at /authorize
-	clientID    string
-	redirectURI string // validated target (registered URI, or the requested one under a fault)
-	mode        string // modeFragment or modeFormPost
-	scopes      []string
-	defaulted   bool // the request named no scope: scopes is the default
-	state       string
-	hasState    bool
-	forceLogin  bool // prompt=login
-	oidc        oidcRequest
-	unchecked   bool // redirectURI was not checked (redirect-area faults only)
-	expires     time.Time
+	id           string
+	browser      string // value of the browser cookie at /authorize
+	clientID     string
+	redirectURI  string // validated target (registered URI, or the requested one under a fault)
+	mode         string // modeFragment or modeFormPost
+	scopes       []string
+	defaulted    bool // the request named no scope: scopes is the default
+	state        string
+	hasState     bool
+	forceLogin   bool // prompt=login
+	forceConsent bool // prompt=consent: the consent page even when Config.Consent would skip it
+	oidc         oidcRequest
+	unchecked    bool // redirectURI was not checked (redirect-area faults only)
+	refused      bool // Config.Refusal page-after-login: only the login, then the refusal page
+	expires      time.Time
+}
+
+// target is where and how the response to pr is delivered.
+func (pr pendingRequest) target() responseTarget {
+	return responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
 }
 
 type session struct {
 	username string
+	approved []string // clients approved in this session (Config.Consent remembered); never mutated in place
 	expires  time.Time
 }
 
@@ -144,6 +152,20 @@ func (s *Server) lookupSession(id string) (session, bool) {
 		return session{}, false
 	}
 	return se, true
+}
+
+// rememberConsent records that the resource owner of session id approved
+// clientID (Config.Consent remembered).
+func (s *Server) rememberConsent(id, clientID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	se, ok := s.sessions[id]
+	if !ok || slices.Contains(se.approved, clientID) {
+		return
+	}
+	// A new slice: copies handed out by lookupSession share the old one.
+	se.approved = append(slices.Clip(se.approved), clientID)
+	s.sessions[id] = se
 }
 
 func (s *Server) storeToken(token string, g grant) {
