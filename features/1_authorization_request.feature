@@ -5,11 +5,19 @@ Feature: The authorization request
   (RFC 6749 §4.2.1). The server authenticates the resource owner, asks for consent,
   and answers the client through the browser.
 
+  Every scenario about the flow itself asks for the implicit response type the target
+  offers: "token" when it does, else OpenID Connect's "id_token token" (with the
+  openid scope and a nonce), else "id_token" where no access token is needed. The
+  report names the response type each scenario used. A refusal, a missing redirect or
+  a missing token counts only when the same request without the change under test is
+  served in the same run.
+
   @AEP-01 @must
   Scenario: A valid implicit request ends at the client with an access token
     RFC 6749 §3.1 and §4.2.1: the authorization endpoint must support GET, and a valid
-    request with response_type=token, once the resource owner approves, is answered
-    with an access token sent to the client's redirect URI.
+    request for the implicit grant, once the resource owner approves, is answered
+    with an access token (an ID token for response_type=id_token) sent to the
+    client's redirect URI.
 
     Given an authorization request from the implicit client
     When the resource owner signs in and approves the request

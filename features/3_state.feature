@@ -192,5 +192,5 @@ Feature: The state value
       | problem                      | client                                                   | change                                   |
       | an unsupported response type | the implicit client                                      | the response type "unsupported_type_xyz" |
       | an unknown scope             | the implicit client                                      | the scope "unknown_scope_xyz"            |
-      | a client not allowed tokens  | the client that is not allowed the implicit grant        | the response type "token"                |
+      | a client not allowed tokens  | the client that is not allowed the implicit grant        | the implicit grant                       |
       | prompt=none without session  | the implicit client                                      | the prompt "none"                        |

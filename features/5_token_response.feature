@@ -197,7 +197,8 @@ Feature: The access token response
     response_type=token asks for an access token only; a "code" would be an
     authorization code leaked through the browser.
 
-    Given an authorization request from the implicit client
+    Given the target offers response_type "token"
+    And an authorization request from the implicit client for response_type "token"
     When the resource owner signs in and approves the request
     Then no authorization code is issued
 
@@ -206,7 +207,8 @@ Feature: The access token response
     OAuth 2.0 Multiple Response Type Encoding Practices §5: response_type=token returns
     an access token; an ID token comes only with response_type "id_token token".
 
-    Given an authorization request from the implicit client
+    Given the target offers response_type "token"
+    And an authorization request from the implicit client for response_type "token"
     When the resource owner signs in and approves the request
     Then the response carries no ID token
 

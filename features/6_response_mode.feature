@@ -28,7 +28,7 @@ Feature: Where and how the response is delivered
     Examples:
       | problem                     | client                                            | change                        |
       | an unknown scope            | the implicit client                               | the scope "unknown_scope_xyz" |
-      | a client not allowed tokens | the client that is not allowed the implicit grant | the response type "token"     |
+      | a client not allowed tokens | the client that is not allowed the implicit grant | the implicit grant            |
 
   @FRAG-06 @should
   Scenario: An explicit response_mode=fragment is honoured

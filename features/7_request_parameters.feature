@@ -80,13 +80,13 @@ Feature: The parameters of the authorization request
   Scenario Outline: A request with <parameter> sent twice (<values>) is refused
     RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than
     once", and §4.2.2.1: such a request is answered with invalid_request. The server
-    must not pick one of the values and issue a token: an error sent to the client, or
-    an error page, is the answer.
+    must not pick one of the values and issue a token: invalid_request sent to the
+    client, or an error page, is the answer (the same judgement as STATE-07's).
 
     Given an authorization request from the implicit client
     And "<parameter>" is sent twice, first as <first> and then as <second>
     When the resource owner signs in and approves the request
-    Then the request is refused, and no access token is issued
+    Then the request is refused as invalid, and no access token is issued
 
     Examples:
       | parameter     | values           | first              | second             |
@@ -113,8 +113,19 @@ Feature: The parameters of the authorization request
       | parameter    | values           | first                     | second             |
       | client_id    | the same value   | the client's value        | the client's value |
       | client_id    | different values | "unknown-client-7f3a9c"   | the client's value |
-      | redirect_uri | the same value   | the client's value        | the client's value |
       | redirect_uri | different values | "https://evil.example/cb" | the client's value |
+
+  @AEP-05 @must
+  Scenario: A request with redirect_uri sent twice (the same value) is refused without a token
+    RFC 6749 §3.1: parameters "MUST NOT be included more than once". With the same
+    registered value twice the redirect URI is in no doubt, so besides not redirecting
+    at all, the server may send invalid_request to exactly that URI (§4.2.2.1) — but
+    never a token, and never to another address.
+
+    Given an authorization request from the implicit client
+    And "redirect_uri" is sent twice, first as the client's value and then as the client's value
+    When the resource owner signs in and approves the request
+    Then the browser is never sent to the redirect URI, or only with invalid_request to exactly that URI
 
   @AEP-06 @must
   Scenario: The authorization endpoint URL has no fragment

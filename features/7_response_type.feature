@@ -83,6 +83,6 @@ Feature: The response_type parameter
     response_types_supported) leaves "token" out, a request for it must be refused.
 
     Given the server does not advertise the response type "token" in its metadata
-    And an authorization request from the implicit client
+    And an authorization request from the implicit client for response_type "token"
     When the resource owner signs in and approves the request
     Then no access token is issued

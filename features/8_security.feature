@@ -106,7 +106,7 @@ Feature: Security of the authorization pages
     When the resource owner signs in and approves the request
     Then the redirect carrying the access token forbids caching
 
-  @SEC-05 @must
+  @SEC-05 @bcp
   Scenario: A cross-origin request to the authorization endpoint gets no CORS grant
     RFC 9700 §2.6: the authorization endpoint must not support CORS — a script on
     another site must not read the endpoint's answer. A GET sent with
@@ -116,7 +116,7 @@ Feature: Security of the authorization pages
     When a script on "https://evil.example" sends the authorization request with GET
     Then the response grants that origin no cross-origin access
 
-  @SEC-05 @must
+  @SEC-05 @bcp
   Scenario: A CORS preflight to the authorization endpoint is not granted
     RFC 9700 §2.6: the authorization endpoint must not support CORS. An OPTIONS
     preflight from "https://evil.example" asking for GET must get no

@@ -13,7 +13,7 @@ Feature: The discovery document
     lists it must issue one.
 
     Given the target publishes a discovery document
-    And an authorization request from the implicit client
+    And an authorization request from the implicit client for response_type "token"
     When the resource owner signs in and approves the request
     Then the discovery document lists "token" among its response types exactly when an access token was issued
 

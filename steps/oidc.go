@@ -19,10 +19,6 @@ import (
 // registerOIDCSteps binds the steps of the OpenID Connect implicit feature
 // (catalogue rows OIDC-01 … OIDC-09).
 func registerOIDCSteps(sc *godog.ScenarioContext) {
-	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-		return context.WithValue(ctx, oidcKey{}, &oidcState{}), nil
-	})
-
 	sc.Given(`^an OpenID Connect request for "(id_token token|id_token)" from the implicit client$`, oidcRequestFor)
 	sc.Given(`^the OpenID Connect request carries no nonce$`, oidcNoNonce)
 	sc.Given(`^the OpenID Connect request names no redirect URI$`, noRedirectURI)
@@ -45,83 +41,22 @@ func registerOIDCSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the client receives one of the errors "([^"]*)" in the fragment, with the state exactly$`, oidcPromptNoneError)
 }
 
-// oidcState is what an OpenID Connect scenario adds to the world.
-type oidcState struct {
-	responseType string
-	nonce        *string // nil when the request carries none
-}
-
-type oidcKey struct{}
-
-func oidcFrom(ctx context.Context) *oidcState {
-	o, _ := ctx.Value(oidcKey{}).(*oidcState)
-	return o
-}
-
 // --- Given ---
 
 func oidcRequestFor(ctx context.Context, responseType string) (context.Context, error) {
 	w := worldFrom(ctx)
-	if why := w.responseTypeOffered(responseType); why != "" {
+	if ok, why := w.t.Offers(responseType); !ok {
 		return ctx, w.skipBecause("%s", why)
 	}
-	c := w.env.Profile.Clients.Implicit
-	w.client = c
-	newRequest(w, c.ClientID, c.RedirectURIs, withOpenID(c.Scope))
-	w.req.Set("response_type", responseType)
-	nonce := authz.RandomString(24)
-	w.req.Add("nonce", nonce)
-	o := oidcFrom(ctx)
-	o.responseType, o.nonce = responseType, &nonce
+	c := w.t.Profile.Clients.Implicit
+	newRequest(w, c, c.RedirectURIs[0], responseType)
 	return ctx, nil
 }
 
-// responseTypeOffered says why the target does not offer responseType to
-// the implicit client ("" when it does): the profile's response_types, else
-// the discovery document's response_types_supported (order-insensitive,
-// RFC 6749 §3.1.1).
-func (w *world) responseTypeOffered(responseType string) string {
-	p := w.env.Profile
-	listed, source := p.ResponseTypes, "the target profile's response_types"
-	if len(listed) == 0 {
-		raw, _ := p.Metadata["response_types_supported"].([]any)
-		if raw == nil {
-			return "the target offers no OpenID Connect implicit flow: neither response_types in the target profile nor response_types_supported in a discovery document"
-		}
-		for _, v := range raw {
-			if s, ok := v.(string); ok {
-				listed = append(listed, s)
-			}
-		}
-		source = "response_types_supported of " + p.MetadataURL
-	}
-	for _, l := range listed {
-		if sameWords(l, responseType) {
-			return ""
-		}
-	}
-	return "response_type \"" + responseType + "\" is not offered (" + source + ": " + strings.Join(listed, ", ") + ")"
-}
-
-func sameWords(a, b string) bool {
-	x, y := strings.Fields(a), strings.Fields(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
-}
-
-// withOpenID is the client's scope with "openid" first (OpenID Connect Core
-// §3.1.2.1: "OpenID Connect requests MUST contain the openid scope value").
-func withOpenID(scope string) string {
-	if slices.Contains(strings.Fields(scope), "openid") {
-		return scope
-	}
-	return strings.TrimSpace("openid " + scope)
-}
-
 func oidcNoNonce(ctx context.Context) (context.Context, error) {
-	worldFrom(ctx).req.Del("nonce")
-	oidcFrom(ctx).nonce = nil
+	w := worldFrom(ctx)
+	w.req.Del("nonce")
+	w.nonce = nil
 	return ctx, nil
 }
 
@@ -189,24 +124,23 @@ func oidcSendWithoutSession(ctx context.Context) (context.Context, error) {
 // --- Then ---
 
 func oidcNoTokens(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
 }
 
 func oidcNoIDToken(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoIDToken(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.NoIDToken(w.id(), w.ending) })
 }
 
 func oidcNonceEchoed(ctx context.Context) (context.Context, error) {
-	o := oidcFrom(ctx)
 	return judged(ctx, func(w *world) error {
-		if o.nonce == nil {
+		if w.nonce == nil {
 			return w.harnessErr(errors.New("the scenario sent no nonce to compare with"))
 		}
 		tok, err := check.IDToken(w.id(), w.ending)
 		if err != nil {
 			return err
 		}
-		return check.Nonce(w.id(), tok, *o.nonce)
+		return check.Nonce(w.id(), tok, *w.nonce)
 	})
 }
 
@@ -240,11 +174,11 @@ func oidcSigned(ctx context.Context) (context.Context, error) {
 		if err := check.IDTokenSignedForClient(w.id(), tok); err != nil {
 			return err
 		}
-		jwksURI, _ := w.env.Profile.Metadata["jwks_uri"].(string)
+		jwksURI := w.t.Meta().JWKSURI()
 		if jwksURI == "" {
 			return w.skipBecause("the discovery document names no jwks_uri, so the ID token's signature cannot be verified")
 		}
-		jwks, err := idtoken.FetchJWKS(ctx, w.env.HTTP, jwksURI)
+		jwks, err := idtoken.FetchJWKS(ctx, w.t.HTTP, jwksURI)
 		var te *idtoken.TransportError
 		switch {
 		case errors.As(err, &te):
@@ -262,10 +196,7 @@ func oidcClaimsValid(ctx context.Context) (context.Context, error) {
 		if err != nil {
 			return err
 		}
-		issuer, _ := w.env.Profile.Metadata["issuer"].(string)
-		if issuer == "" {
-			issuer = w.env.Profile.Issuer
-		}
+		issuer := w.t.Issuer()
 		if issuer == "" {
 			return w.skipBecause("the target profile names no issuer (and no discovery document gave one), so iss cannot be judged")
 		}
@@ -278,11 +209,11 @@ func oidcIDTokenOnly(ctx context.Context) (context.Context, error) {
 }
 
 func oidcNothingInQuery(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.OIDCNothingInQuery(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.OIDCNothingInQuery(w.id(), w.ending) })
 }
 
 func oidcPromptNoneError(ctx context.Context, codes string) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negative(ctx, func(w *world) error {
 		sent, err := sentState(w)
 		if err != nil {
 			return err

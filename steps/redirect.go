@@ -9,7 +9,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
@@ -43,17 +42,6 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the client receives an access token at that redirect URI$`, tokenAtThatURI)
 }
 
-// useClient builds the baseline request for client c (scope from the
-// implicit client when c names none).
-func useClient(w *world, c *profile.Client) {
-	w.client = c
-	scope := c.Scope
-	if scope == "" {
-		scope = w.env.Profile.Clients.Implicit.Scope
-	}
-	newRequest(w, c.ClientID, c.RedirectURIs, scope)
-}
-
 // requestFromOptionalClient builds the baseline request for an optional
 // client of the profile, or skips the scenario, saying which is missing.
 func requestFromOptionalClient(ctx context.Context, c *profile.Client, missing string) (context.Context, error) {
@@ -66,17 +54,17 @@ func requestFromOptionalClient(ctx context.Context, c *profile.Client, missing s
 }
 
 func requestFromTwoURIsClient(ctx context.Context) (context.Context, error) {
-	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.TwoURIs,
+	return requestFromOptionalClient(ctx, worldFrom(ctx).t.Profile.Clients.TwoURIs,
 		"client with several registered redirect URIs (clients.two_uris)")
 }
 
 func requestFromWithQueryClient(ctx context.Context) (context.Context, error) {
-	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.WithQuery,
+	return requestFromOptionalClient(ctx, worldFrom(ctx).t.Profile.Clients.WithQuery,
 		"client registered with a query in its redirect URI (clients.with_query)")
 }
 
 func requestFromNativeClient(ctx context.Context) (context.Context, error) {
-	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.Native,
+	return requestFromOptionalClient(ctx, worldFrom(ctx).t.Profile.Clients.Native,
 		"native client with a loopback redirect URI (clients.native)")
 }
 
@@ -93,16 +81,14 @@ func requestFromPercentClient(ctx context.Context) (context.Context, error) {
 // request with it; skipped when there is none.
 func requestWithURIFor(ctx context.Context, change, what string) (context.Context, error) {
 	w := worldFrom(ctx)
-	cs := w.env.Profile.Clients
+	cs := w.t.Profile.Clients
 	for _, c := range []*profile.Client{cs.Implicit, cs.TwoURIs, cs.WithQuery} {
 		if c == nil {
 			continue
 		}
 		for _, u := range c.RedirectURIs {
 			if _, err := authz.RedirectVariant(u, change); err == nil {
-				useClient(w, c)
-				w.redirectURI = u
-				w.req.Set("redirect_uri", u)
+				newRequest(w, c, u, w.t.ResponseType)
 				return ctx, nil
 			}
 		}
@@ -165,42 +151,33 @@ func clientIDOtherCase(ctx context.Context) (context.Context, error) {
 // condition cannot be set up and the scenario is skipped (AEP-01 judges it).
 func priorConsent(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.Implicit
+	c := w.t.Profile.Clients.Implicit
 	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	req := authz.Baseline(w.env.Profile.AuthorizationEndpoint, c.ClientID, c.RedirectURIs[0], c.Scope, authz.RandomState())
-	out, err := w.runFlow(ctx, a, req, interact.Approve)
+	req := w.t.Baseline(c, c.RedirectURIs[0], w.t.ResponseType)
+	out, err := w.runFlow(ctx, a, req.Request, interact.Approve)
 	if err != nil {
 		return attachEvidence(ctx, w), w.harnessErr(fmt.Errorf("the valid flow before the probe: %w", err))
 	}
-	if out.Departure == nil {
-		return ctx, w.skipBecause("a valid request of the implicit client did not reach the client (%s), so no consented session could be set up", Ending(out).Describe())
+	if e := w.endingOf(out, req.Request); !check.Succeeded(e) {
+		return ctx, w.skipBecause("a valid request of the implicit client did not reach the client (%s), so no consented session could be set up", e.Describe())
 	}
 	return ctx, nil
 }
 
+// ownerDecidesSameBrowser runs the request in the scenario's browser, kept
+// from an earlier flow (a fresh one if there is none).
 func ownerDecidesSameBrowser(ctx context.Context, decision string) (context.Context, error) {
 	w := worldFrom(ctx)
 	if w.agent == nil {
 		return ownerDecides(ctx, decision)
 	}
-	decide := interact.Approve
-	if decision == "denies" {
-		decide = interact.Deny
-	}
 	if w.redirectURI != "" {
 		w.agent.MarkClientURI(w.redirectURI)
 	}
-	out, err := w.runFlow(ctx, w.agent, w.req, decide)
-	ctx = attachEvidence(ctx, w)
-	if err != nil {
-		return ctx, w.harnessErr(err)
-	}
-	w.outcome = out
-	w.ending = Ending(out)
-	return attachEvidence(ctx, w), nil
+	return w.flow(ctx, w.agent, decisionOf(decision))
 }
 
 func promptNone(ctx context.Context) (context.Context, error) {
@@ -215,9 +192,9 @@ func sentInSameBrowser(ctx context.Context) (context.Context, error) {
 }
 
 func noFallback(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negativeAnyDecision(ctx, func(w *world) error {
 		var registered []string
-		for _, c := range w.env.Profile.Clients.All() {
+		for _, c := range w.t.Profile.Clients.All() {
 			registered = append(registered, c.RedirectURIs...)
 		}
 		return check.NoFallback(w.id(), w.ending, registered)
@@ -225,35 +202,28 @@ func noFallback(ctx context.Context) (context.Context, error) {
 }
 
 func atRegisteredOrNotRedirected(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		return check.AtURIOrNotRedirected(w.id(), w.ending, w.client.RedirectURIs[0])
+	return negative(ctx, func(w *world) error {
+		return check.AtURIOrNotRedirected(w.id(), w.ending, w.registered)
 	})
 }
 
 // tokenAtThatURI: a token at exactly the redirect URI sent. A server that
 // refuses the implicit grant to native clients (RFC 8252 §8.2: NOT
 // RECOMMENDED for them) is skipped, as the catalogue says: when no token
-// comes, the same request with the registered URI itself is tried in a new
-// browser, and if that gets no token either, the client gets none at all.
+// comes, the positive control — the same client at its registered URI — is
+// consulted, and if that gets no token either, the client gets none at all.
 func tokenAtThatURI(ctx context.Context) (context.Context, error) {
 	return judged(ctx, func(w *world) error {
 		err := check.TokenAt(w.id(), w.ending, w.redirectURI)
 		if err == nil || check.ClientGetsToken(w.id(), w.ending) == nil {
 			return err // no token, or a token elsewhere
 		}
-		registered := w.client.RedirectURIs[0]
-		a, aerr := agent.New(w.env.AgentConfig())
-		if aerr != nil {
-			return w.harnessErr(aerr)
+		p, cerr := w.t.Control(ctx, w.client, w.registered, w.rt)
+		if cerr != nil {
+			return w.harnessErr(fmt.Errorf("the control request with the registered URI: %w", cerr))
 		}
-		scope, _ := w.req.Get("scope")
-		control := authz.Baseline(w.env.Profile.AuthorizationEndpoint, w.client.ClientID, registered, scope, authz.RandomState())
-		out, ferr := w.runFlow(ctx, a, control, interact.Approve)
-		if ferr != nil {
-			return w.harnessErr(fmt.Errorf("the control request with the registered URI: %w", ferr))
-		}
-		if check.ClientGetsToken(w.id(), Ending(out)) != nil {
-			return w.skipBecause("the native client gets no access token even at its registered URI %q: the server refuses it the implicit grant (%s)", registered, Ending(out).Describe())
+		if !p.OK {
+			return w.skipBecause("the native client gets no token even at its registered URI %q: the server refuses it the implicit grant (%s)", w.registered, p.Describe)
 		}
 		return err
 	})

@@ -1,63 +1,44 @@
 package steps
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/profile"
+	"github.com/implicitspec/implicitspec/internal/registration"
 )
 
-// registrationKey carries a scenario's dynamic client registration (RFC
-// 7591) in the context, beside the world.
-type registrationKey struct{}
-
+// registrationProbe is a scenario's dynamic client registration (RFC 7591).
 type registrationProbe struct {
-	metadata map[string]any
-	what     string // for messages: "a web client for the implicit grant with redirect URI …"
-	status   int
-	code     string // the error code of a refusal
-	done     bool
+	uris   []string // nil: the registration names none
+	what   string   // for messages: "a web client for the implicit grant with redirect URI …"
+	answer registration.Answer
+	done   bool
 }
 
-func registrationFrom(ctx context.Context) *registrationProbe {
-	r, _ := ctx.Value(registrationKey{}).(*registrationProbe)
-	return r
-}
-
-func webImplicitMetadata() map[string]any {
-	return map[string]any{
-		"application_type":           "web",
-		"client_name":                "implicitspec probe",
-		"grant_types":                []string{"implicit"},
-		"response_types":             []string{"token"},
-		"token_endpoint_auth_method": "none",
-	}
-}
+// controlRedirectURI is the redirect URI of the positive control's
+// registration: a web client's https URI, which every server must accept.
+const controlRedirectURI = "https://client.example.com/implicitspec-cb"
 
 func registrationWithURI(ctx context.Context, uri string) (context.Context, error) {
-	md := webImplicitMetadata()
-	md["redirect_uris"] = []string{uri}
-	return context.WithValue(ctx, registrationKey{}, &registrationProbe{metadata: md,
-		what: fmt.Sprintf("a web client for the implicit grant with redirect URI %q", uri)}), nil
+	worldFrom(ctx).reg = &registrationProbe{uris: []string{uri},
+		what: fmt.Sprintf("a web client for the implicit grant with redirect URI %q", uri)}
+	return ctx, nil
 }
 
 func registrationWithoutURIs(ctx context.Context) (context.Context, error) {
-	return context.WithValue(ctx, registrationKey{}, &registrationProbe{metadata: webImplicitMetadata(),
-		what: "a web client for the implicit grant without redirect URIs"}), nil
+	worldFrom(ctx).reg = &registrationProbe{what: "a web client for the implicit grant without redirect URIs"}
+	return ctx, nil
 }
 
 // registrationEndpoint is the target's registration_endpoint from its
 // metadata, when it is on one of the target's origins.
 func registrationEndpoint(p *profile.Profile) (string, string) {
-	ep, _ := p.Metadata["registration_endpoint"].(string)
+	ep := p.Metadata.RegistrationEndpoint()
 	if ep == "" {
 		return "", "the target advertises no registration_endpoint (RFC 7591 dynamic client registration)"
 	}
@@ -70,46 +51,44 @@ func registrationEndpoint(p *profile.Profile) (string, string) {
 
 func clientRegisters(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	reg := registrationFrom(ctx)
-	if reg == nil {
+	if w.reg == nil {
 		return ctx, w.harnessErr(errors.New("no registration to send (no Given registration step)"))
 	}
-	ep, why := registrationEndpoint(w.env.Profile)
+	ep, why := registrationEndpoint(w.t.Profile)
 	if ep == "" {
 		return ctx, w.skipBecause("%s", why)
 	}
-	body, err := json.Marshal(reg.metadata)
+	ans, err := registration.Register(ctx, w.t.HTTP, ep, registration.WebImplicitClient(w.reg.uris, w.t.ResponseType))
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep, bytes.NewReader(body))
-	if err != nil {
-		return ctx, w.harnessErr(err)
+	if ans.NeedsInitialToken() {
+		return ctx, w.skipBecause("the registration endpoint requires an initial access token (HTTP %d)", ans.Status)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := w.env.HTTP.Do(req)
-	if err != nil {
-		return ctx, w.harnessErr(fmt.Errorf("registration request: %w", err))
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var answer struct {
-		Error string `json:"error"`
-	}
-	_ = json.Unmarshal(data, &answer)
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		return ctx, w.skipBecause("the registration endpoint requires an initial access token (HTTP %d)", resp.StatusCode)
-	}
-	reg.status, reg.code, reg.done = resp.StatusCode, answer.Error, true
+	w.reg.answer, w.reg.done = ans, true
 	return ctx, nil
 }
 
+// registrationRefused judges the refusal, which counts only when the same
+// registration with a valid https redirect URI is accepted (the positive
+// control: a registration endpoint that refuses everything proves nothing).
 func registrationRefused(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	reg := registrationFrom(ctx)
-	if reg == nil || !reg.done {
+	if w.reg == nil || !w.reg.done {
 		return ctx, w.harnessErr(errors.New("no registration was sent (no When step)"))
 	}
-	return ctx, check.RegistrationRefused(w.id(), reg.status, reg.code, reg.what)
+	w.negative = true
+	if err := check.RegistrationRefused(w.id(), w.reg.answer.Status, w.reg.answer.Error, w.reg.what); err != nil {
+		return ctx, err
+	}
+	ep, _ := registrationEndpoint(w.t.Profile)
+	ans, err := registration.Register(ctx, w.t.HTTP, ep, registration.WebImplicitClient([]string{controlRedirectURI}, w.t.ResponseType))
+	switch {
+	case err != nil:
+		return ctx, w.harnessErr(fmt.Errorf("the positive control (a valid registration): %w", err))
+	case !ans.Accepted():
+		return ctx, w.skipBecause("a valid registration (redirect URI %q) is refused too (HTTP %d, error %q): this refusal proves nothing",
+			controlRedirectURI, ans.Status, ans.Error)
+	}
+	return ctx, nil
 }

@@ -40,6 +40,8 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^both requests end the same way$`, bothEndAlike)
 	sc.Then(`^the request is served, not refused$`, served)
 	sc.Then(`^the request is refused, and no access token is issued$`, refused)
+	sc.Then(`^the request is refused as invalid, and no access token is issued$`, repeatedParamRefused)
+	sc.Then(`^the browser is never sent to the redirect URI, or only with invalid_request to exactly that URI$`, notRedirectedOrInvalidRequest)
 	sc.Then(`^the request is refused as "([^"]*)" or "([^"]*)", or on an error page, and no access token is issued$`, refusedWith)
 	sc.Then(`^the client is told "([^"]*)", in the fragment or the query$`, toldError)
 	sc.Then(`^the scope "([^"]*)" is refused, or left out of the scope returned with the token$`, unknownScopeNotGranted)
@@ -52,24 +54,6 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the error response carries no access token, code or ID token$`, noCredentialBesideError)
 	sc.Then(`^no page of the flow answered with a server error \(HTTP 5xx\)$`, noServerError)
 	sc.Then(`^the authorization endpoint has no fragment, as configured or as advertised$`, endpointWithoutFragment)
-}
-
-// requestState is what the request scenarios keep beside the world: the
-// second flow of a comparison. It travels in the context like the world.
-type requestState struct {
-	second      *check.Ending
-	firstLabel  string
-	secondLabel string
-}
-
-type requestKey struct{}
-
-func requestStateFrom(ctx context.Context) (context.Context, *requestState) {
-	if st, ok := ctx.Value(requestKey{}).(*requestState); ok {
-		return ctx, st
-	}
-	st := &requestState{}
-	return context.WithValue(ctx, requestKey{}, st), st
 }
 
 // --- Given ---
@@ -97,6 +81,11 @@ func paramOmitted(ctx context.Context, name string) (context.Context, error) {
 	w := worldFrom(ctx)
 	if err := needRequest(w); err != nil {
 		return ctx, err
+	}
+	if name == "scope" {
+		if err := w.withoutScope(); err != nil {
+			return ctx, err
+		}
 	}
 	w.req.Del(name)
 	if name == "state" {
@@ -152,7 +141,7 @@ func scopeIs(ctx context.Context, scope string) (context.Context, error) {
 	if err := needRequest(w); err != nil {
 		return ctx, err
 	}
-	w.req.Set("scope", scope)
+	w.req.Set("scope", w.scopeOf(scope))
 	return ctx, nil
 }
 
@@ -192,39 +181,17 @@ func paramTwice(ctx context.Context, name, first, second string) (context.Contex
 		out = append(out, p)
 	}
 	w.req.Params = out
+	w.repeated = name
 	return ctx, nil
-}
-
-// advertisedResponseTypes is the metadata's response_types_supported, each
-// as its sorted words; ok is false when there is no such list to read.
-func advertisedResponseTypes(w *world) (types [][]string, ok bool) {
-	list, isList := w.env.Profile.Metadata["response_types_supported"].([]any)
-	if !isList {
-		return nil, false
-	}
-	for _, v := range list {
-		if s, isString := v.(string); isString {
-			words := strings.Fields(s)
-			slices.Sort(words)
-			types = append(types, words)
-		}
-	}
-	return types, true
-}
-
-func advertises(types [][]string, rt string) bool {
-	words := strings.Fields(rt)
-	slices.Sort(words)
-	return slices.ContainsFunc(types, func(t []string) bool { return slices.Equal(t, words) })
 }
 
 func advertisesComposite(ctx context.Context, rt string) (context.Context, error) {
 	w := worldFrom(ctx)
-	types, ok := advertisedResponseTypes(w)
+	_, ok := w.t.Meta().ResponseTypes()
 	switch {
 	case !ok:
 		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so whether it offers response_type %q is unknown", rt)
-	case !advertises(types, rt):
+	case !w.t.Meta().ListsResponseType(rt):
 		return ctx, w.skipBecause("the target's metadata does not offer response_type %q in any word order", rt)
 	}
 	return ctx, nil
@@ -232,11 +199,11 @@ func advertisesComposite(ctx context.Context, rt string) (context.Context, error
 
 func doesNotAdvertise(ctx context.Context, rt string) (context.Context, error) {
 	w := worldFrom(ctx)
-	types, ok := advertisedResponseTypes(w)
+	_, ok := w.t.Meta().ResponseTypes()
 	switch {
 	case !ok:
 		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so it does not say whether it supports response_type %q", rt)
-	case advertises(types, rt):
+	case w.t.Meta().ListsResponseType(rt):
 		return ctx, w.skipBecause("the target's metadata offers response_type %q", rt)
 	}
 	return ctx, nil
@@ -272,7 +239,6 @@ func again(ctx context.Context, label string, vary func(*authz.Request)) (contex
 	if w.ending == nil || w.req == nil {
 		return ctx, w.harnessErr(errors.New("the first request has not run (the When step must come first)"))
 	}
-	ctx, st := requestStateFrom(ctx)
 	first := "the first request"
 	if rt, ok := w.req.Get("response_type"); ok {
 		first = fmt.Sprintf("response_type=%q", rt)
@@ -295,26 +261,27 @@ func again(ctx context.Context, label string, vary func(*authz.Request)) (contex
 		done = out.Steps
 	}
 	ctx = godog.Attach(ctx, godog.Attachment{
-		Body:      []byte(report.Transcript(a.Hops(), done, w.env.Redactor())),
+		Body:      []byte(report.Transcript(a.Hops(), done, w.t.Redactor())),
 		FileName:  "transcript-second-request.txt",
 		MediaType: "text/plain",
 	})
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	st.second, st.firstLabel, st.secondLabel = Ending(out), first, label
+	w.cmp = comparison{second: w.endingOf(out, &req), firstLabel: first, secondLabel: label}
 	return ctx, nil
 }
 
 // --- Then ---
 
+// bothEndAlike: two requests that must be treated alike. When both are
+// refused alike, the positive control decides whether that means anything.
 func bothEndAlike(ctx context.Context) (context.Context, error) {
-	ctx, st := requestStateFrom(ctx)
-	return judged(ctx, func(w *world) error {
-		if st.second == nil {
+	return negative(ctx, func(w *world) error {
+		if w.cmp.second == nil {
 			return w.harnessErr(errors.New("the second request has not run"))
 		}
-		return check.SameOutcome(w.id(), w.ending, st.second, st.firstLabel, st.secondLabel)
+		return check.SameOutcome(w.id(), w.ending, w.cmp.second, w.cmp.firstLabel, w.cmp.secondLabel)
 	})
 }
 
@@ -323,27 +290,57 @@ func served(ctx context.Context) (context.Context, error) {
 }
 
 func refused(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.Refused(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.Refused(w.id(), w.ending) })
+}
+
+// repeatedParamRefused (AEP-05, STATE-07): the same judgement of the same
+// answer, whichever parameter was sent twice.
+func repeatedParamRefused(ctx context.Context) (context.Context, error) {
+	return negative(ctx, func(w *world) error {
+		if w.repeated == "" {
+			return w.harnessErr(errors.New("the scenario sent no parameter twice"))
+		}
+		return check.RepeatedParamRefused(w.id(), w.ending, w.repeated)
+	})
+}
+
+// notRedirectedOrInvalidRequest (AEP-05): a redirect_uri sent twice with
+// the same registered value leaves the URI in no doubt, so invalid_request
+// at exactly that URI is a lawful answer besides the no-redirect rule
+// (RFC 6749 §4.2.2.1).
+func notRedirectedOrInvalidRequest(ctx context.Context) (context.Context, error) {
+	return negativeAnyDecision(ctx, func(w *world) error {
+		return check.NotRedirectedOrInvalidRequestAt(w.id(), w.ending, w.registered)
+	})
 }
 
 func refusedWith(ctx context.Context, a, b string) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.RefusedWith(w.id(), w.ending, a, b) })
+	return negative(ctx, func(w *world) error { return check.RefusedWith(w.id(), w.ending, a, b) })
 }
 
 func toldError(ctx context.Context, code string) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.ToldError(w.id(), w.ending, code) })
+	return negative(ctx, func(w *world) error { return check.ToldError(w.id(), w.ending, code) })
+}
+
+// negativeAccessToken is negative for a judgement that reads the scope
+// returned with an access token.
+func negativeAccessToken(ctx context.Context, judge func(w *world) error) (context.Context, error) {
+	if err := worldFrom(ctx).needsAccessToken(); err != nil {
+		return ctx, err
+	}
+	return negative(ctx, judge)
 }
 
 func unknownScopeNotGranted(ctx context.Context, scope string) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.UnknownScopeNotGranted(w.id(), w.ending, scope) })
+	return negativeAccessToken(ctx, func(w *world) error { return check.UnknownScopeNotGranted(w.id(), w.ending, scope) })
 }
 
 func defaultScopeOrInvalid(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.DefaultScopeOrInvalidScope(w.id(), w.ending) })
+	return negativeAccessToken(ctx, func(w *world) error { return check.DefaultScopeOrInvalidScope(w.id(), w.ending) })
 }
 
 func malformedScopeNotGranted(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negativeAccessToken(ctx, func(w *world) error {
 		sent, _ := w.req.Get("scope")
 		return check.MalformedScopeNotGranted(w.id(), w.ending, sent)
 	})
@@ -353,11 +350,12 @@ func malformedScopeNotGranted(ctx context.Context) (context.Context, error) {
 // the client none (a page instead, or a token) leaves nothing to judge here —
 // whether it should have is judged by the scenarios of that probe.
 func judgedError(ctx context.Context, judge func(id string, e *check.Ending) error) (context.Context, error) {
-	w := worldFrom(ctx)
-	if w.ending != nil && !check.HasErrorResponse(w.ending) {
-		return ctx, w.skipBecause("the flow brought the client no error response to judge (%s)", w.ending.Describe())
-	}
-	return judged(ctx, func(w *world) error { return judge(w.id(), w.ending) })
+	return judged(ctx, func(w *world) error {
+		if !check.HasErrorResponse(w.ending) {
+			return w.skipBecause("the flow brought the client no error response to judge (%s)", w.ending.Describe())
+		}
+		return judge(w.id(), w.ending)
+	})
 }
 
 func errorCodeRegistered(ctx context.Context) (context.Context, error) {
@@ -382,16 +380,16 @@ func noCredentialBesideError(ctx context.Context) (context.Context, error) {
 
 func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	p := w.env.Profile
+	p := w.t.Profile
 	endpoints := map[string]string{"in the target profile": p.AuthorizationEndpoint}
-	if v, ok := p.Metadata["authorization_endpoint"].(string); ok {
+	if v := w.t.Meta().AuthorizationEndpoint(); v != "" {
 		endpoints["in the metadata"] = v
 	}
 	return ctx, check.EndpointWithoutFragment(w.id(), endpoints)
 }
 
 func noServerError(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negative(ctx, func(w *world) error {
 		var answers []check.Answer
 		for _, h := range w.agent.Hops() {
 			if h.Sent {
@@ -410,9 +408,9 @@ func endpointWithQuery(ctx context.Context) (context.Context, error) {
 	if err := needRequest(w); err != nil {
 		return ctx, err
 	}
-	p := w.env.Profile
+	p := w.t.Profile
 	candidates := []string{p.AuthorizationEndpoint}
-	if v, ok := p.Metadata["authorization_endpoint"].(string); ok {
+	if v := w.t.Meta().AuthorizationEndpoint(); v != "" {
 		candidates = append(candidates, v)
 	}
 	for _, ep := range candidates {

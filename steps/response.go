@@ -20,6 +20,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request carries an empty state$`, emptyState)
 	sc.Given(`^the request carries the state twice, as "([^"]*)" and then "([^"]*)"$`, stateTwice)
 	sc.Given(`^the request asks for the response type "([^"]*)"$`, asksResponseType)
+	sc.Given(`^the request asks for the implicit grant$`, asksImplicitGrant)
 	sc.Given(`^the request asks for the scope "([^"]*)"$`, asksScope)
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
 	sc.Given(`^the request names no scope at all$`, namesNoScope)
@@ -31,7 +32,6 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the response holds exactly one access token, and the state is encoded within its parameter$`, stateNotInjected)
 	sc.Then(`^the state comes back exactly as sent, unless the request is refused cleanly$`, stateEchoedOrRefusedCleanly)
 	sc.Then(`^the response carries no state parameter at all$`, noStateParameter)
-	sc.Then(`^the request is refused as invalid, and no access token is issued$`, repeatedStateRefused)
 	sc.Then(`^any error response sent to the client carries the state exactly$`, anyErrorCarriesState)
 	sc.Then(`^any error response sent to the client is in the fragment$`, anyErrorInFragment)
 	sc.Then(`^no access token is put in the query$`, noTokenInQuery)
@@ -58,20 +58,6 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the access tokens carry at least 128 bits of entropy$`, tokensEntropy)
 }
 
-// responseState is what the response scenarios keep beyond the world: the
-// tokens of several flows. It travels in the context, like the world.
-type responseState struct {
-	tokens  []string
-	flowErr error // a flow that issued no token
-}
-
-type responseKey struct{}
-
-func responseFrom(ctx context.Context) *responseState {
-	rs, _ := ctx.Value(responseKey{}).(*responseState)
-	return rs
-}
-
 // --- Given ---
 
 func stateOfLength(ctx context.Context, n int) (context.Context, error) {
@@ -90,6 +76,7 @@ func stateTwice(ctx context.Context, first, second string) (context.Context, err
 	w.req.Set("state", first)
 	w.req.Add("state", second)
 	w.sentState = &first
+	w.repeated = "state"
 	return ctx, nil
 }
 
@@ -99,24 +86,17 @@ func asksResponseType(ctx context.Context, rt string) (context.Context, error) {
 }
 
 func asksScope(ctx context.Context, scope string) (context.Context, error) {
-	worldFrom(ctx).req.Set("scope", scope)
+	w := worldFrom(ctx)
+	w.req.Set("scope", w.scopeOf(scope))
 	return ctx, nil
 }
 
-// metadataList returns a list-valued metadata entry and whether the
-// metadata has it.
-func (w *world) metadataList(key string) ([]string, bool) {
-	raw, ok := w.env.Profile.Metadata[key].([]any)
-	if !ok {
-		return nil, false
-	}
-	var out []string
-	for _, v := range raw {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out, true
+// asksImplicitGrant names the response type under test explicitly: the
+// request is the baseline, for a client whose grants are the question.
+func asksImplicitGrant(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	w.req.Set("response_type", w.rt)
+	return ctx, nil
 }
 
 func asksPrompt(ctx context.Context, prompt string) (context.Context, error) {
@@ -125,13 +105,17 @@ func asksPrompt(ctx context.Context, prompt string) (context.Context, error) {
 }
 
 func namesNoScope(ctx context.Context) (context.Context, error) {
-	worldFrom(ctx).req.Del("scope")
+	w := worldFrom(ctx)
+	if err := w.withoutScope(); err != nil {
+		return ctx, err
+	}
+	w.req.Del("scope")
 	return ctx, nil
 }
 
 func asksOfflineAccess(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	scopes, _ := w.metadataList("scopes_supported")
+	scopes, _ := w.t.Meta().ScopesSupported()
 	var offline string
 	for _, s := range []string{"offline_access", "offline"} {
 		if slices.Contains(scopes, s) {
@@ -150,7 +134,7 @@ func asksOfflineAccess(ctx context.Context) (context.Context, error) {
 func asksResponseMode(ctx context.Context, mode string) (context.Context, error) {
 	w := worldFrom(ctx)
 	if mode == "form_post" {
-		if modes, ok := w.metadataList("response_modes_supported"); ok && !slices.Contains(modes, "form_post") {
+		if modes, ok := w.t.Meta().ResponseModes(); ok && !slices.Contains(modes, "form_post") {
 			return ctx, w.skipBecause("the target's metadata lists response_modes_supported %q without form_post", modes)
 		}
 	}
@@ -164,12 +148,14 @@ func asksResponseMode(ctx context.Context, mode string) (context.Context, error)
 // the session asks for the login once; each flow has its own state.
 func ownerApprovesMany(ctx context.Context, n int) (context.Context, error) {
 	w := worldFrom(ctx)
-	rs := &responseState{}
-	ctx = context.WithValue(ctx, responseKey{}, rs)
+	if err := w.needsAccessToken(); err != nil {
+		return ctx, err
+	}
 	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
+	w.many.ran = true
 	for i := range n {
 		state := authz.RandomState()
 		w.req.Set("state", state)
@@ -178,50 +164,36 @@ func ownerApprovesMany(ctx context.Context, n int) (context.Context, error) {
 		if err != nil {
 			return attachEvidence(ctx, w), w.harnessErr(err)
 		}
-		w.outcome, w.ending = out, Ending(out)
+		w.outcome, w.ending = out, w.endingOf(out, w.req)
 		if err := check.ClientGetsToken(w.id(), w.ending); err != nil {
 			msg := err.Error()
 			var f *check.Finding
 			if errors.As(err, &f) {
 				msg = f.Msg
 			}
-			rs.flowErr = fmt.Errorf("flow %d of %d: %s", i+1, n, msg)
+			w.many.flowErr = fmt.Errorf("flow %d of %d: %s", i+1, n, msg)
 			break
 		}
 		tok, _ := w.ending.TokenParams().Get("access_token")
-		rs.tokens = append(rs.tokens, tok)
+		w.many.tokens = append(w.many.tokens, tok)
 	}
 	return attachEvidence(ctx, w), nil
 }
 
 // --- Then ---
 
-func withState(ctx context.Context, judge func(w *world, sent string) error) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		sent, err := sentState(w)
-		if err != nil {
-			return err
-		}
-		return judge(w, sent)
-	})
-}
-
 func stateNotInjected(ctx context.Context) (context.Context, error) {
-	return withState(ctx, func(w *world, sent string) error { return check.StateNotInjected(w.id(), w.ending, sent) })
+	return withState(ctx, judged, func(w *world, sent string) error { return check.StateNotInjected(w.id(), w.ending, sent) })
 }
 
 func stateEchoedOrRefusedCleanly(ctx context.Context) (context.Context, error) {
-	return withState(ctx, func(w *world, sent string) error {
+	return withState(ctx, negative, func(w *world, sent string) error {
 		return check.StateEchoedOrRefusedCleanly(w.id(), w.ending, sent)
 	})
 }
 
 func noStateParameter(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoStateParameter(w.id(), w.ending) })
-}
-
-func repeatedStateRefused(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.RepeatedParamRefused(w.id(), w.ending, "state") })
+	return negative(ctx, func(w *world) error { return check.NoStateParameter(w.id(), w.ending) })
 }
 
 // errorRedirect skips the scenario when the flow did not end in an error
@@ -238,7 +210,7 @@ func errorRedirect(w *world) error {
 }
 
 func anyErrorCarriesState(ctx context.Context) (context.Context, error) {
-	return withState(ctx, func(w *world, sent string) error {
+	return withState(ctx, judged, func(w *world, sent string) error {
 		if err := errorRedirect(w); err != nil {
 			return err
 		}
@@ -256,11 +228,11 @@ func anyErrorInFragment(ctx context.Context) (context.Context, error) {
 }
 
 func noTokenInQuery(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoTokenInQuery(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.NoTokenInQuery(w.id(), w.ending) })
 }
 
 func modeRefused(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negative(ctx, func(w *world) error {
 		mode, _ := w.req.Get("response_mode")
 		return check.NotServed(w.id(), w.ending, fmt.Sprintf("response_mode=%s", mode))
 	})
@@ -269,7 +241,7 @@ func modeRefused(ctx context.Context) (context.Context, error) {
 // formPostJudgeable skips when the target shows no sign of supporting
 // form_post: it answered without a POST and its metadata does not list it.
 func formPostJudgeable(w *world) error {
-	modes, _ := w.metadataList("response_modes_supported")
+	modes, _ := w.t.Meta().ResponseModes()
 	if w.ending.Method != "POST" && !slices.Contains(modes, "form_post") {
 		return w.skipBecause("the target answered response_mode=form_post without a form POST, and its metadata does not list form_post (an optional extension)")
 	}
@@ -303,7 +275,7 @@ func formPostNoStore(ctx context.Context) (context.Context, error) {
 }
 
 func errorPosted(ctx context.Context) (context.Context, error) {
-	return withState(ctx, func(w *world, sent string) error {
+	return withState(ctx, judged, func(w *world, sent string) error {
 		if err := formPostJudgeable(w); err != nil {
 			return err
 		}
@@ -351,18 +323,15 @@ func issNamesIssuer(ctx context.Context, which string) (context.Context, error) 
 			if ps, ok = w.ending.ErrorParams(); !ok {
 				return check.Fail(w.id(), "expected an error response sent to the client, but the flow %s", w.ending.Describe())
 			}
-		} else if !w.ending.Left || ps.Count("access_token") == 0 {
+		} else if !check.Succeeded(w.ending) {
 			return check.ClientGetsToken(w.id(), w.ending) // not a token response
 		}
-		advertised, _ := w.env.Profile.Metadata["authorization_response_iss_parameter_supported"].(bool)
+		advertised := w.t.Meta().IssParameterSupported()
 		_, present := ps.Get("iss")
 		if !advertised && !present {
 			return w.skipBecause("the %s carries no iss and the target's metadata does not advertise authorization_response_iss_parameter_supported", which)
 		}
-		issuer := w.env.Profile.Issuer
-		if s, ok := w.env.Profile.Metadata["issuer"].(string); ok && s != "" {
-			issuer = s
-		}
+		issuer := w.t.Issuer()
 		if issuer == "" {
 			return w.skipBecause("the target profile names no issuer to compare iss with")
 		}
@@ -371,39 +340,39 @@ func issNamesIssuer(ctx context.Context, which string) (context.Context, error) 
 }
 
 func tokenVSCHAR(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.TokenVSCHAR(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.TokenVSCHAR(w.id(), w.ending) })
 }
 
 func tokenB64(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.TokenB64(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.TokenB64(w.id(), w.ending) })
 }
 
 func tokenTypeKnown(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.TokenTypeKnown(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.TokenTypeKnown(w.id(), w.ending) })
 }
 
 func expiresInPresent(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.ExpiresInPresent(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.ExpiresInPresent(w.id(), w.ending) })
 }
 
 func expiresInValid(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.ExpiresInValid(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.ExpiresInValid(w.id(), w.ending) })
 }
 
 func expiresInHour(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return accessTokenJudged(ctx, func(w *world) error {
 		return check.ExpiresInAtMost(w.id(), w.ending, 3600, "a token held by a browser should be short-lived")
 	})
 }
 
 func expiresInNotMillis(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return accessTokenJudged(ctx, func(w *world) error {
 		return check.ExpiresInAtMost(w.id(), w.ending, 31536000, "more than a year, likely milliseconds instead of seconds")
 	})
 }
 
 func scopeReturned(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return accessTokenJudged(ctx, func(w *world) error {
 		if check.ClientGetsToken(w.id(), w.ending) != nil && w.ending.TokenParams().Count("access_token") == 0 {
 			// §3.3 lets the server refuse a request without scope (invalid_scope).
 			return w.skipBecause("the target granted nothing to a request without scope: the flow %s", w.ending.Describe())
@@ -438,14 +407,13 @@ func noIDToken(ctx context.Context) (context.Context, error) {
 
 func manyTokens(ctx context.Context, judge func(w *world, tokens []string) error) (context.Context, error) {
 	w := worldFrom(ctx)
-	rs := responseFrom(ctx)
-	if rs == nil {
+	if !w.many.ran {
 		return ctx, w.harnessErr(errors.New("no tokens were collected (no When step)"))
 	}
-	if rs.flowErr != nil {
-		return ctx, check.Fail(w.id(), "%v", rs.flowErr)
+	if w.many.flowErr != nil {
+		return ctx, check.Fail(w.id(), "%v", w.many.flowErr)
 	}
-	return ctx, judge(w, rs.tokens)
+	return ctx, judge(w, w.many.tokens)
 }
 
 func tokensUnique(ctx context.Context) (context.Context, error) {

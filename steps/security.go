@@ -2,10 +2,7 @@ package steps
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,24 +44,13 @@ func registerSecuritySteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the forged consent issues no access token$`, forgedConsentNoToken)
 }
 
-// securityState is what the security steps keep for their scenario, in the
-// context next to the world.
-type securityState struct {
+// securityProbe is what the security steps keep for their scenario.
+type securityProbe struct {
 	payloads   map[string]string // parameter -> markup sent in it
 	negotiated uint16            // TLS version a legacy-only handshake reached (0: refused)
 	probed     bool
 	probe      agent.Hop
 	origin     string
-}
-
-type securityKey struct{}
-
-func securityFrom(ctx context.Context) (context.Context, *securityState) {
-	if s, ok := ctx.Value(securityKey{}).(*securityState); ok {
-		return ctx, s
-	}
-	s := &securityState{payloads: map[string]string{}}
-	return context.WithValue(ctx, securityKey{}, s), s
 }
 
 // exchanges are the requests the browser sent and got an answer to.
@@ -90,11 +76,24 @@ func flowJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) e
 	})
 }
 
+// pagesJudged is flowJudged for a check of the pages the flow showed
+// (headers, markup, transport): a pass counts only when the unmodified
+// request is served, since a server that refuses everything at once shows
+// none of the pages the scenario is about.
+func pagesJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
+	return negative(ctx, func(w *world) error {
+		if w.agent == nil {
+			return w.harnessErr(errors.New("no browser ran the flow"))
+		}
+		return judge(w, exchanges(w.agent))
+	})
+}
+
 // --- Given ---
 
 func requestParamIs(ctx context.Context, name, value string) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
+	s := &w.sec
 	w.req.Set(name, value)
 	switch name {
 	case "redirect_uri":
@@ -109,46 +108,22 @@ func requestParamIs(ctx context.Context, name, value string) (context.Context, e
 // --- When ---
 
 func offerLegacyTLS(ctx context.Context) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
-	u, err := url.Parse(w.env.Profile.AuthorizationEndpoint)
+	ep := w.t.Profile.AuthorizationEndpoint
+	if u, err := url.Parse(ep); err != nil || u.Scheme != "https" {
+		return ctx, w.skipBecause("the authorization endpoint is not https (%s), so there is no TLS to judge; scenario SEC-01 'Every page of the flow is served over https' reports it", ep)
+	}
+	v, err := agent.LegacyTLS(ctx, ep, w.t.Limits.Timeout)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	if u.Scheme != "https" {
-		return ctx, w.skipBecause("the authorization endpoint is not https (%s), so there is no TLS to judge; scenario SEC-01 'Every page of the flow is served over https' reports it", u.Scheme)
-	}
-	host, port := u.Hostname(), u.Port()
-	if port == "" {
-		port = "443"
-	}
-	d := &net.Dialer{Timeout: w.env.Timeout}
-	// Only the protocol version is probed: the certificate was verified by
-	// every other scenario, and no request is sent on this connection.
-	conn, err := tls.DialWithDialer(d, "tcp", net.JoinHostPort(host, port), &tls.Config{
-		ServerName:         host,
-		MinVersion:         tls.VersionTLS10,
-		MaxVersion:         tls.VersionTLS11,
-		InsecureSkipVerify: true, //nolint:gosec // version probe only, nothing is sent
-	})
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return ctx, w.harnessErr(fmt.Errorf("TLS probe of %s: %w", u.Host, err))
-		}
-		s.negotiated = 0 // refused: what is expected
-		s.probed = true
-		return ctx, nil
-	}
-	s.negotiated = conn.ConnectionState().Version
-	s.probed = true
-	_ = conn.Close()
+	w.sec.negotiated, w.sec.probed = v, true
 	return ctx, nil
 }
 
 func crossOriginProbe(ctx context.Context, origin, method string) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
+	s := &w.sec
 	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
@@ -193,12 +168,12 @@ func loginWithParam(ctx context.Context, extra string) (context.Context, error) 
 		login.RawQuery += "&"
 	}
 	login.RawQuery += extra
-	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: login.String()}, w.env.InteractOptions(interact.Approve))
+	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: login.String()}, w.t.InteractOptions(interact.Approve))
 	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	w.outcome, w.ending = out, Ending(out)
+	w.outcome, w.ending = out, w.endingOf(out, w.req)
 	return attachEvidence(ctx, w), nil
 }
 
@@ -207,7 +182,7 @@ func loginWithParam(ctx context.Context, extra string) (context.Context, error) 
 // (allowed_origins), and follows what it answers.
 func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	p := w.env.Profile
+	p := w.t.Profile
 	ep, err := url.Parse(p.AuthorizationEndpoint)
 	if err != nil {
 		return ctx, w.harnessErr(err)
@@ -249,25 +224,25 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	if res.Departure != nil {
 		out.Kind = interact.Redirected
 	}
-	w.ending = Ending(out)
+	w.ending = w.endingOf(out, w.req)
 	return ctx, nil
 }
 
 // --- Then ---
 
 func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
 		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
 	})
 }
 
 func allHTTPS(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
 }
 
 func legacyTLSRefused(ctx context.Context) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
+	s := &w.sec
 	if !s.probed {
 		return ctx, w.harnessErr(errors.New("no TLS probe ran (no When step)"))
 	}
@@ -275,20 +250,20 @@ func legacyTLSRefused(ctx context.Context) (context.Context, error) {
 }
 
 func framingRefused(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
 }
 
 func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
 }
 
 func referrerRestricted(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
 }
 
 func noThirdPartyContent(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
-		return check.NoThirdPartyContent(w.id(), xs, w.env.Profile.Origins())
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
+		return check.NoThirdPartyContent(w.id(), xs, w.t.Profile.Origins())
 	})
 }
 
@@ -303,8 +278,8 @@ func tokenRedirectNotCached(ctx context.Context) (context.Context, error) {
 }
 
 func noCORS(ctx context.Context) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
 	w := worldFrom(ctx)
+	s := &w.sec
 	if !s.probed {
 		return ctx, w.harnessErr(errors.New("no cross-origin request was sent (no When step)"))
 	}
@@ -313,7 +288,7 @@ func noCORS(ctx context.Context) (context.Context, error) {
 
 func noRepostAfterLogin(ctx context.Context) (context.Context, error) {
 	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
-		pw := w.env.Profile.ResourceOwner.Password
+		pw := w.t.Profile.ResourceOwner.Password
 		for _, x := range xs {
 			if x.Method != http.MethodPost {
 				continue
@@ -350,8 +325,8 @@ func carriesValue(body, value string) bool {
 }
 
 func markupEscaped(ctx context.Context) (context.Context, error) {
-	ctx, s := securityFrom(ctx)
-	ctx, err := flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+	s := &worldFrom(ctx).sec
+	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
 		if len(s.payloads) == 0 {
 			return w.harnessErr(errors.New("the scenario sent no markup to look for"))
 		}
@@ -366,7 +341,6 @@ func markupEscaped(ctx context.Context) (context.Context, error) {
 		}
 		return nil
 	})
-	return ctx, err
 }
 
 // markupOf is the part of a payload that must never appear verbatim: from
@@ -379,7 +353,7 @@ func markupOf(p string) string {
 }
 
 func notSentTo(ctx context.Context, foreign string) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negative(ctx, func(w *world) error {
 		if err := check.NotToOrigin(w.id(), "added", w.ending, foreign); err != nil {
 			return err
 		}

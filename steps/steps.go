@@ -4,27 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cucumber/godog"
 
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
-	"github.com/implicitspec/implicitspec/internal/fragment"
 	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/report"
 	"github.com/implicitspec/implicitspec/internal/resource"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
-// Initialize binds every step to its handler for one scenario.
-func Initialize(sc *godog.ScenarioContext, env *Env) {
+// Initialize binds every step to its handler for one scenario of a run
+// against t.
+func Initialize(sc *godog.ScenarioContext, t *target.Target) {
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		tags := make([]string, len(s.Tags))
-		for i, t := range s.Tags {
-			tags[i] = t.Name
+		for i, tag := range s.Tags {
+			tags[i] = tag.Name
 		}
-		w := &world{env: env}
+		w := &world{t: t, sec: securityProbe{payloads: map[string]string{}}}
 		w.ids, w.level = Tags(tags)
 		return context.WithValue(ctx, worldKey{}, w), nil
 	})
@@ -41,6 +42,8 @@ func Initialize(sc *godog.ScenarioContext, env *Env) {
 // request, the flow, and the core judgements.
 func registerCoreSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^an authorization request from the implicit client$`, requestFromImplicitClient)
+	sc.Given(`^an authorization request from the implicit client for response_type "token"$`, plainTokenRequest)
+	sc.Given(`^the target offers response_type "token"$`, offersPlainToken)
 	sc.Given(`^an authorization request from the client that is not allowed the implicit grant$`, requestFromCodeOnlyClient)
 	sc.Given(`^an authorization request from the unregistered client "([^"]*)"$`, requestFromUnregisteredClient)
 	sc.Given(`^the state is "(.*)"$`, stateIs)
@@ -68,35 +71,74 @@ func registerCoreSteps(sc *godog.ScenarioContext) {
 
 // --- Given: the request ---
 
-func newRequest(w *world, clientID string, redirectURIs []string, scope string) {
-	redirect := ""
-	if len(redirectURIs) > 0 {
-		redirect = redirectURIs[0]
+// newRequest makes the scenario's request the baseline of client c at its
+// registered redirect URI uri for response type rt (target.Baseline).
+func newRequest(w *world, c *profile.Client, uri, rt string) {
+	r := w.t.Baseline(c, uri, rt)
+	w.client, w.registered, w.rt = c, uri, rt
+	if w.controlClient == nil {
+		w.controlClient = c
 	}
-	state := authz.RandomState()
-	w.req = authz.Baseline(w.env.Profile.AuthorizationEndpoint, clientID, redirect, scope, state)
-	w.redirectURI = redirect
-	w.sentState = &state
+	w.usesRT = rt == w.t.ResponseType
+	w.req = r.Request
+	w.redirectURI = uri
+	w.sentState = &r.State
+	w.nonce = nil
+	if r.Nonce != "" {
+		w.nonce = &r.Nonce
+	}
+}
+
+// useClient makes the scenario's request the baseline of client c at its
+// first registered redirect URI, for the response type under test.
+func useClient(w *world, c *profile.Client) {
+	newRequest(w, c, c.RedirectURIs[0], w.t.ResponseType)
 }
 
 func requestFromImplicitClient(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.Implicit
-	w.client = c
-	newRequest(w, c.ClientID, c.RedirectURIs, c.Scope)
+	useClient(w, w.t.Profile.Clients.Implicit)
 	return ctx, nil
 }
 
+// plainTokenRequest is the plain OAuth 2.0 request (response_type=token,
+// no nonce), whatever the target offers: the scenarios about plain token
+// itself (RT-03, META-01, TOK-07) judge how it is answered. Their positive
+// control is still the response type under test.
+func plainTokenRequest(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.t.Profile.Clients.Implicit
+	plain := w.t.Baseline(c, c.RedirectURIs[0], target.Token)
+	useClient(w, c)
+	w.usesRT = false
+	w.req, w.sentState, w.nonce = plain.Request, &plain.State, nil
+	return ctx, nil
+}
+
+// offersPlainToken skips a scenario about the plain token response on a
+// target that does not serve it (RFC 6749 §4.2.2.1 lets a server refuse a
+// grant it does not support; RT-03 and META-01 judge that refusal).
+func offersPlainToken(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if ok, why := w.t.Offers(target.Token); !ok {
+		return ctx, w.skipBecause("%s", why)
+	}
+	return ctx, nil
+}
+
+// requestFromCodeOnlyClient: the client is the tampering, so the positive
+// control is the implicit client's request.
 func requestFromCodeOnlyClient(ctx context.Context) (context.Context, error) {
-	return requestFromOptionalClient(ctx, worldFrom(ctx).env.Profile.Clients.CodeOnly,
+	w := worldFrom(ctx)
+	w.controlClient = w.t.Profile.Clients.Implicit
+	return requestFromOptionalClient(ctx, w.t.Profile.Clients.CodeOnly,
 		"client that is registered but not allowed the implicit grant (clients.code_only)")
 }
 
 func requestFromUnregisteredClient(ctx context.Context, clientID string) (context.Context, error) {
 	w := worldFrom(ctx)
-	c := w.env.Profile.Clients.Implicit
-	w.client = c
-	newRequest(w, clientID, c.RedirectURIs, c.Scope)
+	useClient(w, w.t.Profile.Clients.Implicit)
+	w.req.Set("client_id", clientID)
 	return ctx, nil
 }
 
@@ -128,24 +170,43 @@ func redirectURIWithSuffix(ctx context.Context, suffix string) (context.Context,
 
 // --- When: the flow ---
 
+func decisionOf(words string) interact.Decision {
+	if words == "denies" {
+		return interact.Deny
+	}
+	return interact.Approve
+}
+
 func ownerDecides(ctx context.Context, decision string) (context.Context, error) {
 	w := worldFrom(ctx)
-	decide := interact.Approve
-	if decision == "denies" {
-		decide = interact.Deny
-	}
 	a, err := w.startBrowser()
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
-	out, err := w.runFlow(ctx, a, w.req, decide)
-	ctx = attachEvidence(ctx, w)
-	if err != nil {
-		return ctx, w.harnessErr(err)
+	return w.flow(ctx, a, decisionOf(decision))
+}
+
+// flow runs the scenario's request in browser a and keeps how it ended.
+func (w *world) flow(ctx context.Context, a *agent.Agent, d interact.Decision) (context.Context, error) {
+	if w.req == nil {
+		return ctx, w.harnessErr(errors.New("no authorization request to send (no Given request step)"))
 	}
-	w.outcome = out
-	w.ending = Ending(out)
+	w.decision = d
+	out, err := w.runFlow(ctx, a, w.req, d)
+	if out != nil {
+		w.outcome = out
+	}
+	if err != nil {
+		return attachEvidence(ctx, w), w.harnessErr(err)
+	}
+	w.ending = w.endingOf(out, w.req)
 	return attachEvidence(ctx, w), nil
+}
+
+// endingOf is how a flow of request req ended, for the checks.
+func (w *world) endingOf(out *interact.Outcome, req *authz.Request) *check.Ending {
+	rt, _ := req.Get("response_type")
+	return target.EndingOf(out, rt)
 }
 
 // pageBytes is how much of each page the browser keeps as evidence.
@@ -155,7 +216,7 @@ const pageBytes = 256 << 10
 // URI the request names counted as the client's, registered or not — the
 // browser must never contact it, and a redirect to it is what is judged.
 func (w *world) newAgent() (*agent.Agent, error) {
-	cfg := w.env.AgentConfig()
+	cfg := w.t.AgentConfig()
 	// Whole pages, not excerpts: the security checks read every page's
 	// markup (a reflected parameter may sit far down the page).
 	cfg.ExcerptBytes = pageBytes
@@ -172,7 +233,8 @@ func (w *world) newAgent() (*agent.Agent, error) {
 }
 
 // startBrowser gives the scenario its browser: a fresh one, whose hops are
-// the scenario's evidence.
+// the scenario's evidence. A fresh browser also has no remembered consent
+// tied to a session, so a denial can be made.
 func (w *world) startBrowser() (*agent.Agent, error) {
 	a, err := w.newAgent()
 	if err == nil {
@@ -192,14 +254,7 @@ func (w *world) runFlow(ctx context.Context, a *agent.Agent, req *authz.Request,
 	if req.Method == "POST" {
 		start = interact.Start{Method: "POST", URL: req.Endpoint, Body: req.Encode()}
 	}
-	out, err := interact.Run(ctx, a, start, w.env.InteractOptions(d))
-	if err != nil {
-		return out, err
-	}
-	if why := unofferedTokenRefusal(w.ids, w.env.Profile, req, Ending(out)); why != "" {
-		return out, w.skipBecause("%s", why)
-	}
-	return out, nil
+	return interact.Run(ctx, a, start, w.t.InteractOptions(d))
 }
 
 // attachEvidence attaches the redacted transcript for Cucumber JSON.
@@ -207,7 +262,7 @@ func attachEvidence(ctx context.Context, w *world) context.Context {
 	if w.agent == nil {
 		return ctx
 	}
-	text := report.Transcript(w.agent.Hops(), w.doneSteps(), w.env.Redactor())
+	text := report.Transcript(w.agent.Hops(), w.doneSteps(), w.t.Redactor())
 	return godog.Attach(ctx, godog.Attachment{Body: []byte(text), FileName: "transcript.txt", MediaType: "text/plain"})
 }
 
@@ -218,56 +273,73 @@ func (w *world) doneSteps() []string {
 	return w.outcome.Steps
 }
 
-// Ending turns the browser's outcome into what the checks judge.
-func Ending(o *interact.Outcome) *check.Ending {
-	e := &check.Ending{Reason: o.Reason, Title: o.Title}
-	if d := o.Departure; d != nil {
-		e.Left = true
-		e.Method = d.Method
-		e.Target = d.RawURL
-		e.ToClient = d.ClientURI
-		e.Via = describeVia(d)
-		q, f, has := fragment.FromURL(d.RawURL)
-		e.Query, _ = fragment.Parse(q)
-		var probs []fragment.Problem
-		e.Fragment, probs = fragment.Parse(f)
-		e.HasFragment = has
-		e.Problems = append(e.Problems, probs...)
-		if d.Method == "POST" {
-			e.Form, probs = fragment.Parse(d.Body)
-			e.Problems = append(e.Problems, probs...)
-		}
-		return e
-	}
-	if p := o.Page; p != nil {
-		e.StoppedAt = p.URL.String()
-		e.Status = p.Status
-	}
-	return e
-}
-
-func describeVia(d *agent.Departure) string {
-	switch {
-	case d.Unparsable:
-		return fmt.Sprintf("HTTP %d redirect to a Location no URL parser accepts", d.Status)
-	case strings.HasPrefix(d.Via, "redirect"):
-		return fmt.Sprintf("HTTP %d redirect", d.Status)
-	case d.Via == "form":
-		return fmt.Sprintf("self-submitting form (%s)", d.Method)
-	default:
-		return d.Via
-	}
-}
-
 // --- Then: the judgements ---
 
-// judged wraps a Then step: the flow must have run, then the check decides.
+// judged wraps a Then step: the flow must have run, and a denial must have
+// been made when the scenario's resource owner denies (catalogue §1.1: a
+// denial is judged only after a consent page was shown and its deny control
+// pressed); then the check decides. A pass counts only when the positive
+// control — the same client's request without the tampering, for the same
+// response type — is served in this run (catalogue §1.1): on a server that
+// refuses everything, a refusal, a missing redirect, a missing token or an
+// error response proves nothing. A failure stands on its own.
 func judged(ctx context.Context, judge func(w *world) error) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.decision == interact.Deny && w.ending != nil && (w.outcome == nil || !w.outcome.Denied) {
+		return ctx, w.skipBecause("no consent page with a deny control was shown (the flow %s): the resource owner could not deny, "+
+			"so there is no denial to judge (a first-party client, or a consent the server remembers)", w.ending.Describe())
+	}
+	return judgedAnyDecision(ctx, judge)
+}
+
+// judgedAnyDecision is judged without the denial's precondition: for the
+// no-redirect rule, which holds however far the flow got.
+func judgedAnyDecision(ctx context.Context, judge func(w *world) error) (context.Context, error) {
 	w := worldFrom(ctx)
 	if w.ending == nil {
 		return ctx, w.harnessErr(errors.New("the flow did not run (no When step)"))
 	}
-	return ctx, judge(w)
+	return ctx, w.controlled(ctx, judge(w))
+}
+
+// negative wraps a Then step whose pass condition is a refusal or an
+// absence ("refused", "not redirected", "no token", "error X"): judged, and
+// marked as such in the report.
+func negative(ctx context.Context, judge func(w *world) error) (context.Context, error) {
+	worldFrom(ctx).negative = true
+	return judged(ctx, judge)
+}
+
+// negativeAnyDecision is negative for the no-redirect rule.
+func negativeAnyDecision(ctx context.Context, judge func(w *world) error) (context.Context, error) {
+	worldFrom(ctx).negative = true
+	return judgedAnyDecision(ctx, judge)
+}
+
+// controlled returns verdict, unless it is a pass whose positive control
+// was refused: then the scenario is skipped, since that pass proves nothing.
+// A verdict that is already a skip or a harness error is returned as it is.
+func (w *world) controlled(ctx context.Context, verdict error) error {
+	if verdict != nil || w.skip != "" || w.harness != nil {
+		return verdict
+	}
+	c := w.controlClient
+	if c == nil {
+		return w.harnessErr(errors.New("no client to run the positive control with (no Given request step)"))
+	}
+	uri := w.registered
+	if c != w.client {
+		uri = c.RedirectURIs[0]
+	}
+	p, err := w.t.Control(ctx, c, uri, w.rt)
+	if err != nil {
+		return w.harnessErr(fmt.Errorf("the positive control (the unmodified request): %w", err))
+	}
+	if !p.OK {
+		return w.skipBecause("the unmodified request is refused too (client %q, redirect URI %q, response_type=%q: %s): this refusal proves nothing",
+			c.ClientID, uri, w.rt, p.Describe)
+	}
+	return nil
 }
 
 func clientReceivesAccessToken(ctx context.Context) (context.Context, error) {
@@ -275,7 +347,7 @@ func clientReceivesAccessToken(ctx context.Context) (context.Context, error) {
 }
 
 func neverRedirected(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+	return negativeAnyDecision(ctx, func(w *world) error {
 		if err := check.NoToken(w.id(), w.ending); err != nil {
 			return err
 		}
@@ -284,15 +356,22 @@ func neverRedirected(ctx context.Context) (context.Context, error) {
 }
 
 func noAccessToken(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
 }
 
 func clientReceivesError(ctx context.Context, code string) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.ErrorCode(w.id(), w.ending, code) })
+	return negative(ctx, func(w *world) error { return check.ErrorCode(w.id(), w.ending, code) })
 }
 
+// sentToRegisteredURI judges where the token response went: a request that
+// was not served is AEP-01's failure, reported here too rather than passed.
 func sentToRegisteredURI(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.TargetIs(w.id(), w.ending, w.redirectURI) })
+	return judged(ctx, func(w *world) error {
+		if !check.Succeeded(w.ending) {
+			return check.ClientGetsToken(w.id(), w.ending)
+		}
+		return check.TargetIs(w.id(), w.ending, w.redirectURI)
+	})
 }
 
 func sentState(w *world) (string, error) {
@@ -302,38 +381,34 @@ func sentState(w *world) (string, error) {
 	return *w.sentState, nil
 }
 
-func stateEchoed(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
+// withState wraps a Then step that compares with the state sent.
+func withState(ctx context.Context, wrap func(context.Context, func(*world) error) (context.Context, error),
+	judge func(w *world, sent string) error) (context.Context, error) {
+	return wrap(ctx, func(w *world) error {
 		sent, err := sentState(w)
 		if err != nil {
 			return err
 		}
-		return check.StateEchoed(w.id(), w.ending, sent)
+		return judge(w, sent)
 	})
 }
 
+func stateEchoed(ctx context.Context) (context.Context, error) {
+	return withState(ctx, judged, func(w *world, sent string) error { return check.StateEchoed(w.id(), w.ending, sent) })
+}
+
 func stateEchoedOrRefused(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		sent, err := sentState(w)
-		if err != nil {
-			return err
-		}
+	return withState(ctx, negative, func(w *world, sent string) error {
 		return check.StateEchoedOrRefused(w.id(), w.ending, sent)
 	})
 }
 
 func noStateReturned(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.NoStateInvented(w.id(), w.ending) })
+	return negative(ctx, func(w *world) error { return check.NoStateInvented(w.id(), w.ending) })
 }
 
 func errorCarriesState(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		sent, err := sentState(w)
-		if err != nil {
-			return err
-		}
-		return check.ErrorCarriesState(w.id(), w.ending, sent)
-	})
+	return withState(ctx, judged, func(w *world, sent string) error { return check.ErrorCarriesState(w.id(), w.ending, sent) })
 }
 
 func responseInFragment(ctx context.Context) (context.Context, error) {
@@ -344,26 +419,35 @@ func queryAsRegistered(ctx context.Context) (context.Context, error) {
 	return judged(ctx, func(w *world) error { return check.QueryAsRegistered(w.id(), w.ending, w.redirectURI) })
 }
 
+// accessTokenJudged wraps a Then step about the access token itself.
+func accessTokenJudged(ctx context.Context, judge func(w *world) error) (context.Context, error) {
+	w := worldFrom(ctx)
+	if err := w.needsAccessToken(); err != nil {
+		return ctx, err
+	}
+	return judged(ctx, judge)
+}
+
 func nonEmptyAccessToken(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.AccessToken(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.AccessToken(w.id(), w.ending) })
 }
 
 func namesTokenType(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.TokenType(w.id(), w.ending) })
+	return accessTokenJudged(ctx, func(w *world) error { return check.TokenType(w.id(), w.ending) })
 }
 
 func tokenAcceptedByUserinfo(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	endpoint := w.env.Profile.UserinfoEndpoint
+	endpoint := w.t.Profile.UserinfoEndpoint
 	if endpoint == "" {
 		return ctx, w.skipBecause("the target profile names no userinfo_endpoint (and discovery gave none)")
 	}
-	return judged(ctx, func(w *world) error {
+	return accessTokenJudged(ctx, func(w *world) error {
 		if err := check.AccessToken(w.id(), w.ending); err != nil {
 			return err
 		}
 		token, _ := w.ending.Response().Get("access_token")
-		ans, err := resource.Get(ctx, w.env.HTTP, endpoint, token)
+		ans, err := resource.Get(ctx, w.t.HTTP, endpoint, token)
 		if err != nil {
 			return w.harnessErr(err)
 		}

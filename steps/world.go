@@ -4,13 +4,10 @@ package steps
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/cucumber/godog"
 
@@ -19,76 +16,58 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
-	"github.com/implicitspec/implicitspec/internal/redact"
 	"github.com/implicitspec/implicitspec/internal/report"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
-// Env is what every scenario of a run shares. It is read-only once the run
-// starts: scenarios run concurrently.
-type Env struct {
-	Profile  *profile.Profile
-	RootCAs  *x509.CertPool
-	Insecure bool
-	Timeout  time.Duration // per request
-	MaxHops  int
-	MaxBody  int64
-	// HTTP is the client used to call resource servers (not the browser).
-	HTTP *http.Client
-}
-
-// AgentConfig is the browser configuration for one scenario.
-func (e *Env) AgentConfig() agent.Config {
-	var clientURIs []string
-	for _, c := range e.Profile.Clients.All() {
-		clientURIs = append(clientURIs, c.RedirectURIs...)
-	}
-	return agent.Config{
-		MaxHops:            e.MaxHops,
-		Timeout:            e.Timeout,
-		MaxBody:            e.MaxBody,
-		RootCAs:            e.RootCAs,
-		InsecureSkipVerify: e.Insecure,
-		AllowedOrigins:     e.Profile.Origins(),
-		ClientURIs:         clientURIs,
-	}
-}
-
-// InteractOptions tells the person at the browser who they are and what
-// to decide.
-func (e *Env) InteractOptions(d interact.Decision) interact.Options {
-	p := e.Profile
-	return interact.Options{
-		Username: p.ResourceOwner.Username,
-		Password: p.ResourceOwner.Password,
-		Hints: interact.Hints{
-			UsernameField: p.Interaction.UsernameField,
-			PasswordField: p.Interaction.PasswordField,
-			Approve:       p.Interaction.Approve,
-			Deny:          p.Interaction.Deny,
-		},
-		Decision: d,
-	}
-}
-
-// Redactor masks this target's secrets.
-func (e *Env) Redactor() *redact.Redactor { return redact.New(e.Profile.ResourceOwner.Password) }
-
-// world is one scenario's state. It travels in the context.Context, never in
-// a package variable: scenarios run concurrently.
+// world is one scenario's whole state. It travels in the context.Context
+// under one key, never in a package variable: scenarios run concurrently.
 type world struct {
-	env    *Env
-	ids    []string // requirement IDs from the scenario's tags
-	level  string   // must, should, may, bcp
-	client *profile.Client
-	req    *authz.Request
-	// redirectURI is the redirect_uri the request names ("" when omitted).
-	redirectURI string
-	sentState   *string
-	agent       *agent.Agent
-	outcome     *interact.Outcome
-	ending      *check.Ending
-	skip        string // why the scenario was skipped
-	harness     error  // why the harness could not judge
+	t     *target.Target
+	ids   []string // requirement IDs from the scenario's tags
+	level string   // must, should, may, bcp
+
+	// The request, and what it started from before any tampering: its
+	// client, that client's registered redirect URI and the response type
+	// under test. A negative verdict's positive control is the baseline
+	// request of controlClient (the client itself, unless the client is
+	// the tampering) at registered, for rt.
+	client        *profile.Client
+	controlClient *profile.Client
+	registered    string
+	rt            string
+	usesRT        bool // the request asks for the run's response type under test
+	req           *authz.Request
+	redirectURI   string  // the redirect_uri the request names ("" when omitted)
+	sentState     *string // nil when the request carries none
+	nonce         *string // nil when the request carries none
+	repeated      string  // the parameter the request sends twice
+
+	decision interact.Decision
+	agent    *agent.Agent
+	outcome  *interact.Outcome
+	ending   *check.Ending
+	skip     string // why the scenario was skipped
+	harness  error  // why the harness could not judge
+	negative bool   // the scenario judged a refusal or an absence
+
+	cmp  comparison // a second request (AEP-03, RT-02)
+	many manyFlows  // tokens of several flows (TOK-08)
+	sec  securityProbe
+	reg  *registrationProbe
+}
+
+// comparison is the second flow of a scenario that compares two requests.
+type comparison struct {
+	second                  *check.Ending
+	firstLabel, secondLabel string
+}
+
+// manyFlows are the tokens of the flows of one browser.
+type manyFlows struct {
+	ran     bool
+	tokens  []string
+	flowErr error // a flow that issued no token
 }
 
 type worldKey struct{}
@@ -145,6 +124,13 @@ type Outcome struct {
 	Skip     string
 	Harness  error
 	Evidence string
+	// ResponseType is the response type of the scenario's request ("" when
+	// it sent none); UsesRT says it was the run's response type under test.
+	ResponseType string
+	UsesRT       bool
+	// Negative: the scenario judged a refusal or an absence, which counts
+	// only with a positive control that succeeded.
+	Negative bool
 }
 
 // ScenarioOutcome reads the scenario's outcome from its context (the suite's
@@ -154,16 +140,20 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 	if w == nil {
 		return Outcome{}, false
 	}
-	o := Outcome{IDs: w.ids, Level: w.level, Skip: w.skip, Harness: w.harness}
+	o := Outcome{IDs: w.ids, Level: w.level, Skip: w.skip, Harness: w.harness,
+		UsesRT: w.usesRT, Negative: w.negative}
+	if w.req != nil {
+		o.ResponseType, _ = w.req.Get("response_type")
+	}
 	if w.agent != nil {
-		o.Evidence = report.Transcript(w.agent.Hops(), w.doneSteps(), w.env.Redactor())
+		o.Evidence = report.Transcript(w.agent.Hops(), w.doneSteps(), w.t.Redactor())
 	}
 	return o, true
 }
 
 // harness records and returns a harness failure.
 func (w *world) harnessErr(err error) error {
-	// A flow that showed the scenario cannot be judged (runFlow) is a skip.
+	// A flow that showed the scenario cannot be judged is a skip.
 	if se := (*SkipError)(nil); errors.As(err, &se) {
 		return se
 	}
@@ -178,4 +168,44 @@ func (w *world) harnessErr(err error) error {
 func (w *world) skipBecause(format string, args ...any) error {
 	w.skip = fmt.Sprintf(format, args...)
 	return &SkipError{Reason: w.skip}
+}
+
+// requestType is the response_type the scenario's request asks for.
+func (w *world) requestType() string {
+	if w.req == nil {
+		return ""
+	}
+	rt, _ := w.req.Get("response_type")
+	return rt
+}
+
+// scopeOf is scope as the request can send it: an OpenID Connect request
+// keeps the openid scope (OpenID Connect Core §3.1.2.1: "OpenID Connect
+// requests MUST contain the openid scope value"), so that what the scenario
+// varies is the rest of the scope, not whether the request is OpenID Connect.
+func (w *world) scopeOf(scope string) string {
+	if target.IsOpenIDConnect(w.requestType()) {
+		return target.WithOpenID(scope)
+	}
+	return scope
+}
+
+// withoutScope skips a scenario about a request without scope when the
+// request is OpenID Connect, which cannot go without the openid scope.
+func (w *world) withoutScope() error {
+	if rt := w.requestType(); target.IsOpenIDConnect(rt) {
+		return w.skipBecause("an OpenID Connect request (response_type %q, the response type under test) must carry the openid scope "+
+			"(OpenID Connect Core §3.1.2.1), so a request without scope cannot be made with it", rt)
+	}
+	return nil
+}
+
+// needsAccessToken skips a scenario about the access token when the
+// request's response type issues none (response_type=id_token: Multiple
+// Response Type Encoding Practices §3).
+func (w *world) needsAccessToken() error {
+	if rt := w.requestType(); !target.IssuesAccessToken(rt) && target.IsOpenIDConnect(rt) {
+		return w.skipBecause("the response type under test, %q, issues no access token (the target offers no implicit response type that does)", rt)
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/refserver"
 	"github.com/implicitspec/implicitspec/internal/suite"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 func main() {
@@ -33,18 +34,20 @@ func main() {
 }
 
 type options struct {
-	target      string
-	tags        string
-	format      string
-	strict      bool
-	bcp         bool
-	concurrency int
-	faults      string
-	listFaults  bool
-	noColors    bool
-	timeout     time.Duration
-	maxHops     int
-	maxBody     int64
+	target       string
+	responseType string
+	tags         string
+	format       string
+	strict       bool
+	bcp          bool
+	concurrency  int
+	faults       string
+	reference    string
+	listFaults   bool
+	noColors     bool
+	timeout      time.Duration
+	maxHops      int
+	maxBody      int64
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -52,15 +55,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("implicitspec", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported by the caller, in one line
 	fs.StringVar(&o.target, "target", "", "target profile (YAML); default: start the embedded reference server and check it")
+	fs.StringVar(&o.responseType, "response-type", "", `the implicit response type the flow scenarios use: "token", "id_token token", "id_token", or "all" (each offered type in turn); default: the first the target offers, in that order`)
 	fs.StringVar(&o.tags, "tags", "", `scenarios to run, by tag: "@STATE-01", "@state,@redirect-uri" (or), "@must&&~@RT-04" (and, not)`)
 	fs.StringVar(&o.format, "format", "pretty", `godog formatters, comma separated, each "name" or "name:file": pretty, progress, junit, cucumber`)
 	fs.BoolVar(&o.strict, "strict", false, "@should scenarios that fail fail the run (otherwise they are warnings)")
 	fs.BoolVar(&o.bcp, "bcp", false, "judge the @bcp scenarios (RFC 9700, the Security BCP): their failures fail the run; otherwise they are reported as information only")
 	fs.IntVar(&o.concurrency, "concurrency", 1, "scenarios run at once")
 	fs.StringVar(&o.faults, "fault", "", "embedded server only: switch on these fault(s), comma separated, to see the harness catch them")
+	fs.StringVar(&o.reference, "reference", "", `embedded server only: the kind of server it plays, items separated by ";": "offer=id_token token|id_token" (response types offered), "refusal=query-unauthorized" (how an unoffered one is refused: `+refusalNames()+`), "consent=remembered" (always, remembered, none), "refuse-all"`)
 	fs.BoolVar(&o.listFaults, "list-faults", false, "list the embedded server's fault switches and exit")
 	fs.BoolVar(&o.noColors, "no-colors", false, "no ANSI colours in the pretty output")
-	def := suite.DefaultLimits()
+	def := target.DefaultLimits()
 	fs.DurationVar(&o.timeout, "timeout", def.Timeout, "per-request timeout")
 	fs.IntVar(&o.maxHops, "max-hops", def.MaxHops, "requests the browser makes for one navigation (redirect chain) before giving up")
 	fs.Int64Var(&o.maxBody, "max-body", def.MaxBody, "bytes of a response body the browser reads before giving up")
@@ -84,8 +89,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.timeout <= 0 || o.maxHops < 1 || o.maxBody < 1 {
 		return nil, fmt.Errorf("--timeout, --max-hops and --max-body must be positive")
 	}
-	if o.faults != "" && o.target != "" {
-		return nil, fmt.Errorf("--fault switches faults of the embedded server; it cannot be combined with --target")
+	switch o.responseType {
+	case "", target.All, target.Token, target.IDTokenToken, target.IDToken:
+	default:
+		return nil, fmt.Errorf("--response-type %q: expected %q, %q, %q or %q", o.responseType, target.Token, target.IDTokenToken, target.IDToken, target.All)
+	}
+	if (o.faults != "" || o.reference != "") && o.target != "" {
+		return nil, fmt.Errorf("--fault and --reference configure the embedded server; they cannot be combined with --target")
 	}
 	if err := suite.ValidateFormat(o.format); err != nil {
 		return nil, err
@@ -128,7 +138,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		if err != nil {
 			return cannot(err)
 		}
-		srv, err := refserver.Start(refserver.Options{Faults: faults})
+		cfg, err := refserver.ParseConfig(o.reference)
+		if err != nil {
+			return cannot(fmt.Errorf("--reference: %w", err))
+		}
+		srv, err := refserver.Start(refserver.Options{Faults: faults, Config: cfg})
 		if err != nil {
 			return cannot(fmt.Errorf("starting the embedded reference server: %w", err))
 		}
@@ -140,24 +154,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		if len(faults) > 0 {
 			desc = "with fault(s) " + o.faults
 		}
+		if c := cfg.String(); c != "" {
+			desc = strings.Replace(desc, "conformant", "conformant otherwise", 1) + ", playing " + c
+		}
 		fmt.Fprintf(stderr, "implicitspec: no --target given: checking the embedded reference server (%s) at %s\n", desc, srv.Issuer())
 	} else if p, err = profile.Load(o.target, getenv); err != nil {
 		return cannot(err)
 	}
 
-	lim := suite.DefaultLimits()
+	lim := target.DefaultLimits()
 	lim.Timeout, lim.MaxHops, lim.MaxBody = o.timeout, o.maxHops, o.maxBody
-	env, err := suite.NewEnv(ctx, p, lim)
+	t, err := target.New(ctx, p, lim)
 	if err != nil {
 		return cannot(err)
 	}
-	if err := suite.Preflight(ctx, env); err != nil {
+	if err := t.Preflight(ctx, o.responseType); err != nil {
 		return cannot(err)
 	}
-	fmt.Fprintf(stderr, "implicitspec: target %q, authorization endpoint %s\n", p.Name, p.AuthorizationEndpoint)
+	for _, warning := range t.Warnings {
+		fmt.Fprintf(stderr, "implicitspec: warning: %s\n", oneLine(warning))
+	}
+	fmt.Fprintf(stderr, "implicitspec: target %q, authorization endpoint %s, response type under test %q (offered: %s)\n",
+		p.Name, p.AuthorizationEndpoint, t.ResponseType, strings.Join(quoteAll(t.Offered()), ", "))
 
-	rep, err := suite.Run(ctx, suite.Config{
-		Env:         env,
+	cfg := suite.Config{
+		Target:      t,
 		Tags:        o.tags,
 		Format:      o.format,
 		Output:      stdout,
@@ -165,7 +186,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		BCP:         o.bcp,
 		Concurrency: o.concurrency,
 		NoColors:    o.noColors,
-	})
+	}
+	var rep *suite.Report
+	if o.responseType == target.All {
+		rep, err = suite.RunEach(ctx, cfg, t.Offered())
+	} else {
+		rep, err = suite.Run(ctx, cfg)
+	}
 	if err != nil {
 		return cannot(err)
 	}
@@ -191,3 +218,19 @@ func parseFaults(list string) ([]refserver.Fault, error) {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func refusalNames() string {
+	var names []string
+	for _, r := range refserver.Refusals() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}

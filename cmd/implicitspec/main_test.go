@@ -85,6 +85,24 @@ func TestExitCodes(t *testing.T) {
 				return strings.ReplaceAll(y, "authorization_endpoint: https://127.0.0.1:", "authorization_endpoint: https://"+unreachable+"/x?port=")
 			})}
 		}, noEnv, 2, "unreachable"},
+		// A profile mistake is not a broken server: the preflight proves the
+		// baseline flow first and names the page it stopped on and the keys.
+		{"mistyped client_id", func(t *testing.T) []string {
+			return []string{"--target", writeProfile(t, func(y string) string {
+				return strings.Replace(y, "client_id: spa\n", "client_id: spa-typo\n", 1)
+			})}
+		}, noEnv, 2, `clients.implicit.client_id ("spa-typo")`},
+		{"unregistered redirect URI", func(t *testing.T) []string {
+			return []string{"--target", writeProfile(t, func(y string) string {
+				return strings.Replace(y, "redirect_uris: [https://client.example.com/cb]", "redirect_uris: [https://client.example.com/callback]", 1)
+			})}
+		}, noEnv, 2, `clients.implicit.redirect_uris ("https://client.example.com/callback"`},
+		{"wrong endpoint path", func(t *testing.T) []string {
+			return []string{"--target", writeProfile(t, func(y string) string {
+				y = strings.ReplaceAll(y, "issuer: ", "# issuer: ")
+				return strings.Replace(y, "/authorize\n", "/authorise\n", 1)
+			})}
+		}, noEnv, 2, "HTTP 404"},
 		{"missing profile file", func(*testing.T) []string { return []string{"--target", "/nonexistent/target.yaml"} }, noEnv, 2, "cannot judge"},
 		{"tags selecting nothing", func(*testing.T) []string { return []string{"--tags", "@NO-SUCH-TAG"} }, noEnv, 2, "selects no scenario"},
 		{"new tag syntax refused", func(*testing.T) []string { return []string{"--tags", "not @state"} }, noEnv, 2, "old syntax"},

@@ -84,7 +84,7 @@ var catalogue = map[string]Requirement{
 	"SEC-02":   {ID: "SEC-02", Clause: "RFC 6749 §10.13", Level: "BCP MUST prevent; SHOULD use CSP", Summary: "Anti-clickjacking on login, consent and error pages."},
 	"SEC-03":   {ID: "SEC-03", Clause: "RFC 9700 §4.2.4", Level: "SHOULD NOT / suggested measure", Summary: "Referrer leakage from the authorization pages."},
 	"SEC-04":   {ID: "SEC-04", Clause: "RFC 6819 §4.4.2.2", Level: "SHOULD (MUST for form_post)", Summary: "Responses that carry tokens must not be cached."},
-	"SEC-05":   {ID: "SEC-05", Clause: "RFC 9700 §2.6", Level: "MUST NOT", Summary: "No CORS at the authorization endpoint."},
+	"SEC-05":   {ID: "SEC-05", Clause: "RFC 9700 §2.6", Level: "BCP MUST NOT (level `bcp`, like the other RFC9700 rows)", Summary: "No CORS at the authorization endpoint."},
 	"SEC-06":   {ID: "SEC-06", Clause: "RFC 9700 §4.12", Level: "MUST NOT 307; SHOULD 303", Summary: "The redirect that follows a POST of user credentials."},
 	"SEC-07":   {ID: "SEC-07", Clause: "RFC 6749 §10.12", Level: "MUST", Summary: "CSRF protection on the server's consent step."},
 	"SEC-08":   {ID: "SEC-08", Clause: "RFC 6749 §10.2", Level: "SHOULD NOT", Summary: "No silent repeat approval for unauthenticated clients unless the redirect is registered."},

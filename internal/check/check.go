@@ -55,6 +55,12 @@ type Ending struct {
 	Target   string // the raw target URL, byte for byte, fragment included
 	ToClient bool   // the target is one of the client's URIs (query and fragment aside)
 
+	// Credential is the response parameter that carries what the request's
+	// response_type asked for: "access_token" (token, id_token token; the
+	// default when empty) or "id_token" (id_token alone, which issues no
+	// access token: Multiple Response Type Encoding Practices §3).
+	Credential string
+
 	Query, Fragment, Form fragment.Params
 	HasFragment           bool
 	Problems              []fragment.Problem // encoding problems in the fragment or form
@@ -98,6 +104,26 @@ func (e *Ending) TargetBeforeFragment() string {
 	return target
 }
 
+// CredentialParam is the parameter whose presence means the request was
+// served: access_token, or id_token for response_type=id_token.
+func (e *Ending) CredentialParam() string { return e.credential() }
+
+// credential is the parameter whose presence means the request was served.
+func (e *Ending) credential() string {
+	if e.Credential == "" {
+		return "access_token"
+	}
+	return e.Credential
+}
+
+// credentialName is the credential in words, for messages.
+func (e *Ending) credentialName() string {
+	if e.credential() == "id_token" {
+		return "ID token"
+	}
+	return "access token"
+}
+
 // tokenParams are the response parameters that hand over a credential.
 var tokenParams = []string{"access_token", "id_token", "code"}
 
@@ -116,24 +142,35 @@ func (e *Ending) carriers(name string) []string {
 	return where
 }
 
-// ClientGetsToken: the flow ends at the client with a non-empty access token
-// (AEP-01), wherever it was put — where it was put is judged elsewhere.
+// ClientGetsToken: the flow ends at the client with a non-empty credential
+// of the response type asked for (AEP-01): the access token, or the ID token
+// for response_type=id_token — wherever it was put, which is judged elsewhere.
 func ClientGetsToken(id string, e *Ending) error {
 	if !e.Left {
-		return Fail(id, "no access token issued: the flow %s", e.Describe())
+		return Fail(id, "no %s issued: the flow %s", e.credentialName(), e.Describe())
 	}
-	for _, ps := range []fragment.Params{e.Fragment, e.Query, e.Form} {
-		if v, ok := ps.Get("access_token"); ok && v != "" {
-			return nil
-		}
+	if e.issued() {
+		return nil
 	}
 	if code, ok := e.Response().Get("error"); ok {
-		return Fail(id, "no access token issued: the server answered error=%q (%s)", code, e.Describe())
+		return Fail(id, "no %s issued: the server answered error=%q (%s)", e.credentialName(), code, e.Describe())
 	}
-	return Fail(id, "no access token issued: %s with no access_token", e.Describe())
+	return Fail(id, "no %s issued: %s with no %s", e.credentialName(), e.Describe(), e.credential())
 }
 
-// InFragment: the success parameters are in the fragment (RFC 6749 §4.2.2).
+// issued reports whether a non-empty credential of the response type asked
+// for reached the client, in the fragment, the query or a form.
+func (e *Ending) issued() bool {
+	for _, ps := range []fragment.Params{e.Fragment, e.Query, e.Form} {
+		if v, ok := ps.Get(e.credential()); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// InFragment: the success parameters are in the fragment (RFC 6749 §4.2.2;
+// OpenID Connect Core §3.2.2.5 for the ID token).
 func InFragment(id string, e *Ending) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -141,16 +178,17 @@ func InFragment(id string, e *Ending) error {
 	if e.Method == "POST" {
 		return Fail(id, "expected the response in the fragment of a redirect, got a form POST to %s", redact.Params(e.Target))
 	}
-	if _, ok := e.Fragment.Get("access_token"); ok {
+	cred := e.credential()
+	if _, ok := e.Fragment.Get(cred); ok {
 		return nil
 	}
-	if w := e.carriers("access_token"); len(w) > 0 {
-		return Fail(id, "access_token is in the %s, not the fragment (%s)", strings.Join(w, " and "), e.Describe())
+	if w := e.carriers(cred); len(w) > 0 {
+		return Fail(id, "%s is in the %s, not the fragment (%s)", cred, strings.Join(w, " and "), e.Describe())
 	}
 	if !e.HasFragment {
 		return Fail(id, "the redirect has no fragment (%s)", e.Describe())
 	}
-	return Fail(id, "the fragment holds no access_token, only %s", names(e.Fragment))
+	return Fail(id, "the fragment holds no %s, only %s", cred, names(e.Fragment))
 }
 
 // QueryAsRegistered: nothing is added to the redirect URI's query — no

@@ -5,68 +5,20 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/implicitspec/implicitspec/internal/profile"
 )
 
-// Metadata is the discovery document (RFC 8414 §2, OpenID Connect
-// Discovery §3) as decoded JSON.
-type Metadata map[string]any
-
-// strings returns the string array under key, and whether the key is present.
-func (m Metadata) strings(key string) ([]string, bool) {
-	v, ok := m[key]
-	if !ok {
-		return nil, false
-	}
-	arr, _ := v.([]any)
-	var out []string
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out, true
-}
-
-// ListsResponseType reports whether response_types_supported lists rt as
-// one of its values; composite values compare as sets (MRT §1.2).
-func (m Metadata) ListsResponseType(rt string) bool {
-	want := strings.Fields(rt)
-	slices.Sort(want)
-	vs, _ := m.strings("response_types_supported")
-	for _, v := range vs {
-		got := strings.Fields(v)
-		slices.Sort(got)
-		if slices.Equal(got, want) {
-			return true
-		}
-	}
-	return false
-}
-
-// ResponseModes returns response_modes_supported, or its default
-// ["query", "fragment"] when absent (RFC 8414 §2).
-func (m Metadata) ResponseModes() (modes []string, declared bool) {
-	if vs, ok := m.strings("response_modes_supported"); ok {
-		return vs, true
-	}
-	return []string{"query", "fragment"}, false
-}
-
-// GrantTypes returns grant_types_supported, or its default
-// ["authorization_code", "implicit"] when absent (RFC 8414 §2).
-func (m Metadata) GrantTypes() (types []string, declared bool) {
-	if vs, ok := m.strings("grant_types_supported"); ok {
-		return vs, true
-	}
-	return []string{"authorization_code", "implicit"}, false
-}
+// Metadata is the discovery document with its typed accessors; the checks
+// judge it, the profile package reads it.
+type Metadata = profile.Metadata
 
 // TokenTypeListedAsServed: response_types_supported lists "token" exactly
 // when the server issued an access token (RFC 8414 §2: "REQUIRED [...] the
 // response_type values that this authorization server supports").
 func TokenTypeListedAsServed(id string, m Metadata, issued bool, how string) error {
 	listed := m.ListsResponseType("token")
-	vs, present := m.strings("response_types_supported")
+	vs, present := m.ResponseTypes()
 	shown := fmt.Sprintf("%q", vs)
 	if !present {
 		shown = "absent"

@@ -64,3 +64,27 @@ func RegistrationRefused(id string, status int, code, what string) error {
 	}
 	return nil
 }
+
+// NotRedirectedOrInvalidRequestAt (AEP-05): a request with redirect_uri sent
+// twice with the same registered value is refused: by the no-redirect rule,
+// or — the URI being in no doubt (RFC 6749 §4.2.2.1) — by an invalid_request
+// error sent to exactly that URI with no credential.
+func NotRedirectedOrInvalidRequestAt(id string, e *Ending, uri string) error {
+	if err := NoToken(id, e); err != nil {
+		return err
+	}
+	if !e.Left {
+		return nil
+	}
+	ps, ok := e.ErrorParams()
+	if !ok {
+		return Fail(id, "expected no redirect or invalid_request at %q, but the browser was %s with no error", uri, e.Describe())
+	}
+	if code, _ := ps.Get("error"); code != "invalid_request" {
+		return Fail(id, "expected no redirect or invalid_request at %q, got error=%s (%s)", uri, code, e.Describe())
+	}
+	if got := e.TargetBeforeFragment(); beforeAny(got, "?") != beforeAny(uri, "?") {
+		return Fail(id, "the error was sent to %q, not to the redirect URI sent twice %q", redact.Params(got), uri)
+	}
+	return nil
+}

@@ -24,6 +24,12 @@ func TestRedirectChecks(t *testing.T) {
 		{"token at", TokenAt("RDR-18", token, r1), false},
 		{"token elsewhere", TokenAt("RDR-18", token, r1+"/x"), true},
 		{"no token", TokenAt("RDR-18", atR1, r1), true},
+		{"repeated redirect_uri: stopped", NotRedirectedOrInvalidRequestAt("AEP-05", stopped, r1), false},
+		{"repeated redirect_uri: invalid_request at it", NotRedirectedOrInvalidRequestAt("AEP-05", atR1, r1), false},
+		{"repeated redirect_uri: invalid_request in its query", NotRedirectedOrInvalidRequestAt("AEP-05", atR1Query, r1), false},
+		{"repeated redirect_uri: invalid_request elsewhere", NotRedirectedOrInvalidRequestAt("AEP-05", atEvil, r1), true},
+		{"repeated redirect_uri: another error", NotRedirectedOrInvalidRequestAt("AEP-05", redirect(r1+"#error=access_denied"), r1), true},
+		{"repeated redirect_uri: a token", NotRedirectedOrInvalidRequestAt("AEP-05", token, r1), true},
 	}
 	for _, tt := range tests {
 		if (tt.err != nil) != tt.fail {
@@ -48,5 +54,39 @@ func TestRegistrationRefused(t *testing.T) {
 		if err := RegistrationRefused("RDR-23", tt.status, tt.code, "a client"); (err != nil) != tt.fail {
 			t.Errorf("%d %q: err %v, want fail=%v", tt.status, tt.code, err, tt.fail)
 		}
+	}
+}
+
+// TestCredential: the credential a response type asks for decides whether a
+// flow was served: the ID token for response_type=id_token.
+func TestCredential(t *testing.T) {
+	const r1 = "https://client.example.com/cb"
+	withCred := func(e *Ending, cred string) *Ending { e.Credential = cred; return e }
+	idOnly := redirect(r1 + "#id_token=h.p.s&state=x")
+	accessAndID := redirect(r1 + "#access_token=t&token_type=Bearer&id_token=h.p.s")
+	empty := redirect(r1 + "#access_token=&token_type=Bearer")
+	errored := redirect(r1 + "#error=access_denied&access_token=t")
+	tests := []struct {
+		name            string
+		e               *Ending
+		succeeded, gets bool
+	}{
+		{"an ID token for id_token", withCred(redirect(r1+"#id_token=h.p.s&state=x"), "id_token"), true, true},
+		{"an ID token, an access token asked for", idOnly, false, false},
+		{"both for id_token token", accessAndID, true, true},
+		{"an empty access token is served, but no token", empty, true, false},
+		{"an error is not served", errored, false, true},
+		{"a page is not served", &Ending{StoppedAt: "https://as.test/a", Status: 400}, false, false},
+	}
+	for _, tt := range tests {
+		if got := Succeeded(tt.e); got != tt.succeeded {
+			t.Errorf("%s: Succeeded = %v", tt.name, got)
+		}
+		if got := ClientGetsToken("AEP-01", tt.e) == nil; got != tt.gets {
+			t.Errorf("%s: ClientGetsToken passes = %v", tt.name, got)
+		}
+	}
+	if err := InFragment("FRAG-01", withCred(redirect(r1+"?id_token=h.p.s"), "id_token")); err == nil {
+		t.Error("an ID token in the query passes InFragment")
 	}
 }

@@ -35,16 +35,6 @@ func HasErrorResponse(e *Ending) bool {
 	return ok
 }
 
-// tokenIssued reports whether a non-empty access token reached the client.
-func (e *Ending) tokenIssued() bool {
-	for _, ps := range []fragment.Params{e.Fragment, e.Query, e.Form} {
-		if v, ok := ps.Get("access_token"); ok && v != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // OutcomeKind says in a few words what kind of answer the flow ended in: an
 // access token, an error response with its code, a page of the server, or a
 // departure carrying neither. Two requests the specification treats alike
@@ -53,8 +43,8 @@ func OutcomeKind(e *Ending) string {
 	switch {
 	case !e.Left:
 		return "a page of the server"
-	case e.tokenIssued():
-		return "an access token"
+	case e.issued():
+		return "an " + e.credentialName()
 	}
 	if ps, _, ok := e.errorResponse(); ok {
 		code, _ := ps.Get("error")
@@ -112,7 +102,7 @@ func ToldError(id string, e *Ending, code string) error {
 	if !e.Left {
 		return Fail(id, "expected error=%s sent to the client, but the flow %s", code, e.Describe())
 	}
-	if e.tokenIssued() {
+	if e.issued() {
 		return Fail(id, "expected error=%s, but an access token was issued", code)
 	}
 	ps, where, ok := e.errorResponse()
@@ -139,7 +129,7 @@ func grantedScope(e *Ending) (tokens []string, returned bool) {
 // scope parameter hides the narrowing (RFC 6749 §3.3: the server "MUST
 // include the scope response parameter" when the grant differs).
 func UnknownScopeNotGranted(id string, e *Ending, unknown string) error {
-	if !e.tokenIssued() {
+	if !e.issued() {
 		return nil
 	}
 	tokens, returned := grantedScope(e)
@@ -189,7 +179,7 @@ func DefaultScopeOrInvalidScope(id string, e *Ending) error {
 // MalformedScopeNotGranted (SCOPE-03): a scope token outside NQCHAR is not
 // granted: refused, or left out of a returned scope.
 func MalformedScopeNotGranted(id string, e *Ending, sent string) error {
-	if !e.tokenIssued() {
+	if !e.issued() {
 		return nil
 	}
 	tokens, returned := grantedScope(e)
@@ -370,4 +360,12 @@ func EndpointWithoutFragment(id string, endpoints map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// Succeeded reports whether the flow was served: it ended at the client
+// with the credential parameter of the response type asked for and no
+// error. This is the positive control of every negative verdict (catalogue
+// §1.1): what the credential holds and where it went are judged elsewhere.
+func Succeeded(e *Ending) bool {
+	return e.Left && !HasErrorResponse(e) && len(e.carriers(e.credential())) > 0
 }

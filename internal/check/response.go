@@ -17,12 +17,13 @@ import (
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
-// TokenParams returns the parameters that carry the access token: the
-// fragment, the form body or, wrongly, the query — where they were put is
-// judged by FRAG-01/02, not by the checks of their content.
+// TokenParams returns the parameters that carry the credential (the access
+// token, or the ID token of response_type=id_token): the fragment, the form
+// body or, wrongly, the query — where they were put is judged by
+// FRAG-01/02, not by the checks of their content.
 func (e *Ending) TokenParams() fragment.Params {
 	for _, ps := range []fragment.Params{e.Response(), e.Fragment, e.Form, e.Query} {
-		if ps.Count("access_token") > 0 {
+		if ps.Count(e.credential()) > 0 {
 			return ps
 		}
 	}
@@ -44,7 +45,7 @@ func (e *Ending) ErrorParams() (fragment.Params, bool) {
 // even empty: TOK-01 judges emptiness); its parameters are returned.
 func issued(id string, e *Ending) (fragment.Params, error) {
 	if err := ClientGetsToken(id, e); err != nil {
-		if ps := e.TokenParams(); e.Left && ps.Count("access_token") > 0 {
+		if ps := e.TokenParams(); e.Left && ps.Count(e.credential()) > 0 {
 			return ps, nil
 		}
 		return nil, err
@@ -62,7 +63,11 @@ func StateNotInjected(id string, e *Ending, sent string) error {
 	if err != nil {
 		return err
 	}
-	if n := ps.Count("access_token"); n != 1 {
+	want := 1 // the one the response type asked for
+	if e.credential() != "access_token" {
+		want = 0 // response_type=id_token issues none
+	}
+	if n := ps.Count("access_token"); n != want {
 		return Fail(id, "the response holds %d access_token parameters: the state %q was not encoded and injected one", n, sent)
 	}
 	for _, p := range ps {
@@ -198,8 +203,8 @@ func FormPostPage(id string, e *Ending, redirectURI string, status int, contentT
 	if e.Target != redirectURI {
 		return Fail(id, "the form's action is not the redirect URI: expected %q, got %q", redirectURI, redact.Params(e.Target))
 	}
-	if _, ok := e.Form.Get("access_token"); !ok {
-		return Fail(id, "the posted form carries no access_token (got %s)", names(e.Form))
+	if _, ok := e.Form.Get(e.credential()); !ok {
+		return Fail(id, "the posted form carries no %s (got %s)", e.credential(), names(e.Form))
 	}
 	if status != 200 {
 		return Fail(id, "the form_post page was answered with HTTP %d, expected 200", status)

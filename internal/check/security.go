@@ -196,7 +196,7 @@ func ReferrerRestricted(id string, xs []Exchange) error {
 }
 
 // TokenRedirectsNotCached: every redirect whose Location carries an access
-// token says Cache-Control: no-store (RFC 6819 §4.4.2.2, RFC 6749 §5.1's
+// token or an ID token says Cache-Control: no-store (RFC 6819 §4.4.2.2, RFC 6749 §5.1's
 // rule for token responses).
 func TokenRedirectsNotCached(id string, xs []Exchange) (bool, error) {
 	seen := false
@@ -207,13 +207,19 @@ func TokenRedirectsNotCached(id string, xs []Exchange) (bool, error) {
 		q, f, _ := fragment.FromURL(x.Location)
 		qp, _ := fragment.Parse(q)
 		fp, _ := fragment.Parse(f)
-		if qp.Count("access_token") == 0 && fp.Count("access_token") == 0 {
+		what := ""
+		for _, name := range []string{"access_token", "id_token"} {
+			if qp.Count(name)+fp.Count(name) > 0 && what == "" {
+				what = strings.ReplaceAll(name, "_", " ")
+			}
+		}
+		if what == "" {
 			continue
 		}
 		seen = true
 		if !noStore(x.Header) {
-			return seen, Fail(id, "the redirect carrying the access token (%s) may be cached: Cache-Control %q, expected no-store",
-				x.where(), x.Header.Get("Cache-Control"))
+			return seen, Fail(id, "the redirect carrying the %s (%s) may be cached: Cache-Control %q, expected no-store",
+				what, x.where(), x.Header.Get("Cache-Control"))
 		}
 	}
 	return seen, nil
@@ -311,9 +317,6 @@ func metaReferrer(body string) string {
 // owner").
 func ForgedConsentRefused(id string, e *Ending) error {
 	if err := NoToken(id, e); err != nil {
-		return Fail(id, "the forged consent submission was accepted: %s", e.Describe())
-	}
-	if strings.Contains(e.Reason, "access_token") {
 		return Fail(id, "the forged consent submission was accepted: %s", e.Describe())
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/suite"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 var updateIdPs = flag.Bool("update-idps", false, "rewrite testdata/idps/<name>/expected.yaml from this run (judgements are kept; new failures get TODO)")
@@ -58,11 +59,11 @@ func checkServer(t *testing.T, name, profilePath string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	env, err := suite.NewEnv(ctx, p, suite.DefaultLimits())
+	tg, err := target.New(ctx, p, target.DefaultLimits())
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	if err := suite.Preflight(ctx, env); err != nil {
+	if err := tg.Preflight(ctx, ""); err != nil {
 		t.Fatalf("%s: preflight: %v", name, err)
 	}
 	// A plain run: @should failures are warnings, @bcp failures information.
@@ -70,7 +71,7 @@ func checkServer(t *testing.T, name, profilePath string) {
 	// Hydra's in-memory SQLite answers concurrent flows with "Unable to
 	// serialize access due to a concurrent update" now and then, a property
 	// of the fixture's database, not of the server's conformance.
-	rep, err := suite.Run(ctx, suite.Config{Env: env, Format: "progress", Concurrency: 1, NoColors: true})
+	rep, err := suite.Run(ctx, suite.Config{Target: tg, Format: "progress", Concurrency: 1, NoColors: true})
 	if err != nil {
 		t.Fatalf("%s: run: %v", name, err)
 	}

@@ -23,11 +23,14 @@ const TODO = "TODO"
 
 // Entry is the expected outcome of one scenario.
 type Entry struct {
-	Name    string        `yaml:"name"`
-	Feature string        `yaml:"feature"`
-	IDs     []string      `yaml:"ids,flow"`
-	Level   string        `yaml:"level,omitempty"`
-	Verdict suite.Verdict `yaml:"verdict"`
+	Name    string   `yaml:"name"`
+	Feature string   `yaml:"feature"`
+	IDs     []string `yaml:"ids,flow"`
+	Level   string   `yaml:"level,omitempty"`
+	// ResponseType is the response_type the scenario's request asked for
+	// (the response type under test for the flow scenarios). For reading.
+	ResponseType string        `yaml:"response_type,omitempty"`
+	Verdict      suite.Verdict `yaml:"verdict"`
 	// Message is what the harness said (clause, expected, seen), with
 	// run-time ports replaced by PORT. For reading; not compared.
 	Message string `yaml:"message,omitempty"`
@@ -138,7 +141,7 @@ func Update(rec *Record, rep *suite.Report) *Record {
 	}
 	out := &Record{Server: rec.Server, Notes: rec.Notes}
 	for _, r := range rep.Results {
-		e := Entry{Name: r.Name, Feature: r.URI, IDs: r.IDs, Level: r.Level, Verdict: r.Verdict}
+		e := Entry{Name: r.Name, Feature: r.URI, IDs: r.IDs, Level: r.Level, ResponseType: r.ResponseType, Verdict: r.Verdict}
 		if r.Verdict != suite.Passed {
 			e.Message = Normalize(r.Message)
 		}

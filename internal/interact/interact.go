@@ -111,7 +111,10 @@ type Outcome struct {
 	Reason                   string           // why it stopped, one line
 	Steps                    []string         // what the person did, no secrets
 	LoginShown, ConsentShown bool
-	HeldConsent              *Submission // the consent submission, unsent (Options.HoldConsent)
+	// Denied is true once the person pressed the consent page's deny control
+	// (a button or a deny link): only then is the server's answer a denial.
+	Denied      bool
+	HeldConsent *Submission // the consent submission, unsent (Options.HoldConsent)
 }
 
 // Start is the first navigation (the authorization request).
@@ -458,6 +461,7 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 		}
 		if target == nil && l != nil {
 			if act := r.follow(l.href, "link", "consent: followed deny link "+quote(l.text)+" to %s"); act != nil {
+				r.out.Denied = true
 				return act, "", nil
 			}
 		}
@@ -482,6 +486,7 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "consent form: "+err.Error())
 	}
+	r.out.Denied = r.opt.Decision == Deny && !r.opt.HoldConsent
 	return &action{method: s.method, url: s.url, body: s.body, via: "form", consent: true,
 		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
 }

@@ -126,6 +126,9 @@ func TestHydra(t *testing.T) {
 			t.Errorf("consent body %s", h.last("/consent"))
 		}
 		wantSteps(t, out, `filled login form (username alice) and clicked "Sign in"`, `consent: clicked "Deny access"`)
+		if !out.Denied {
+			t.Errorf("the deny button was pressed, but Denied is false")
+		}
 	})
 	t.Run("remembered session", func(t *testing.T) {
 		c := newClientSite(t)
@@ -354,8 +357,8 @@ func TestOIDCProvider(t *testing.T) {
 		}
 		wantSteps(t, out, `filled login form (username alice) and clicked "Sign-in"`,
 			`consent: followed deny link "[ Cancel ]" to `+o.srv.URL+`/interaction/UID2/abort`)
-		if !out.ConsentShown {
-			t.Errorf("ConsentShown false")
+		if !out.ConsentShown || !out.Denied {
+			t.Errorf("ConsentShown %v, Denied %v", out.ConsentShown, out.Denied)
 		}
 	})
 	t.Run("form_post with noscript button", func(t *testing.T) {
@@ -553,6 +556,9 @@ func TestStopped(t *testing.T) {
 			}
 			if out.Title != tc.title || out.ConsentShown != tc.consent {
 				t.Errorf("title %q consent %v", out.Title, out.ConsentShown)
+			}
+			if out.Denied {
+				t.Errorf("stopped, yet Denied: no deny control was pressed")
 			}
 		})
 	}

@@ -112,7 +112,7 @@ type Profile struct {
 	ResponseTypes []string `yaml:"response_types"`
 
 	// Metadata is the discovery document, when Discover fetched one.
-	Metadata map[string]any `yaml:"-"`
+	Metadata Metadata `yaml:"-"`
 	// MetadataURL is the URL Metadata was requested from.
 	MetadataURL string `yaml:"-"`
 	// DiscoveryErr records why discovery failed when that was tolerated
@@ -238,7 +238,7 @@ func (p *Profile) Redacted() *Profile {
 		c.ResponseTypes = append([]string(nil), p.ResponseTypes...)
 	}
 	if p.Metadata != nil {
-		c.Metadata = make(map[string]any, len(p.Metadata))
+		c.Metadata = make(Metadata, len(p.Metadata))
 		for k, v := range p.Metadata {
 			c.Metadata[k] = v
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/refserver"
 	"github.com/implicitspec/implicitspec/internal/suite"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 // BenchmarkSuite measures one full run of every scenario against the
@@ -22,13 +23,16 @@ func BenchmarkSuite(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env, err := suite.NewEnv(context.Background(), p, suite.DefaultLimits())
+	tg, err := target.New(context.Background(), p, target.DefaultLimits())
 	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tg.Preflight(context.Background(), ""); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := suite.Run(context.Background(), suite.Config{Env: env, Format: "progress", Concurrency: 2})
+		rep, err := suite.Run(context.Background(), suite.Config{Target: tg, Format: "progress", Concurrency: 2})
 		if err != nil || rep.ExitCode() != suite.ExitPass {
 			b.Fatalf("run: %v", err)
 		}

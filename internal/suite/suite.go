@@ -16,17 +16,18 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/implicitspec/implicitspec/features"
+	"github.com/implicitspec/implicitspec/internal/target"
 	"github.com/implicitspec/implicitspec/steps"
 )
 
 // Config is one run.
 type Config struct {
-	Env         *steps.Env
-	Tags        string    // godog tag expression (old syntax: "," or, "&&" and, "~" not)
-	Format      string    // godog formatters, "name" or "name:file", comma separated; "" = pretty
-	Output      io.Writer // where godog writes formatters without a file; nil = io.Discard
-	Strict      bool      // @should failures fail the run
-	BCP         bool      // @bcp scenarios (RFC 9700's strict readings) are judged; otherwise they only inform
+	Target      *target.Target // after Preflight: its response type under test is the one the flow scenarios use
+	Tags        string         // godog tag expression (old syntax: "," or, "&&" and, "~" not)
+	Format      string         // godog formatters, "name" or "name:file", comma separated; "" = pretty
+	Output      io.Writer      // where godog writes formatters without a file; nil = io.Discard
+	Strict      bool           // @should failures fail the run
+	BCP         bool           // @bcp scenarios (RFC 9700's strict readings) are judged; otherwise they only inform
 	Concurrency int
 	NoColors    bool
 }
@@ -52,6 +53,14 @@ type Result struct {
 	Verdict  Verdict
 	Message  string
 	Evidence string // redacted transcript
+	// ResponseType is the response_type the scenario's request asked for;
+	// UsesRT says it was the run's response type under test (such a
+	// scenario is repeated for each offered type by --response-type all).
+	ResponseType string
+	UsesRT       bool
+	// Negative: the scenario judged a refusal or an absence (its pass
+	// counts only with a served positive control).
+	Negative bool
 }
 
 // Report is the whole run.
@@ -155,7 +164,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	ts := godog.TestSuite{
 		Name: "implicitspec",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			steps.Initialize(sc, cfg.Env)
+			steps.Initialize(sc, cfg.Target)
 			sc.After(col.after)
 		},
 		Options: &godog.Options{
@@ -171,9 +180,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		},
 	}
 	status := ts.Run()
-	if cfg.Env.HTTP != nil {
-		cfg.Env.HTTP.CloseIdleConnections()
-	}
+	cfg.Target.CloseIdleConnections()
 	if status == 2 {
 		return nil, fmt.Errorf("godog refused the options (format %q, tags %q)", format, cfg.Tags)
 	}
@@ -193,7 +200,8 @@ type collector struct {
 
 func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
 	o, _ := steps.ScenarioOutcome(ctx)
-	r := Result{URI: sc.Uri, Name: sc.Name, IDs: o.IDs, Level: o.Level, Evidence: o.Evidence}
+	r := Result{URI: sc.Uri, Name: sc.Name, IDs: o.IDs, Level: o.Level, Evidence: o.Evidence,
+		ResponseType: o.ResponseType, UsesRT: o.UsesRT, Negative: o.Negative}
 	var undefined bool
 	if err != nil {
 		// A step the suite cannot match to exactly one definition is the
@@ -289,4 +297,57 @@ func (r *Report) WriteSummary(w io.Writer) {
 		len(r.Results), r.Count(Passed), r.Count(Failed), r.Count(Warned), r.Count(Info), r.Count(Skipped), r.Count(Errored))
 	verdict := map[int]string{ExitPass: "PASS", ExitFail: "FAIL", ExitCannot: "CANNOT JUDGE"}[r.ExitCode()]
 	fmt.Fprintf(w, "verdict: %s (exit %d)\n", verdict, r.ExitCode())
+}
+
+// RunEach runs the selected scenarios once per response type in types (the
+// offered implicit types, --response-type all). Every scenario runs in the
+// first run; later runs keep only the scenarios whose request used the
+// response type under test, so each of those is judged once per type and
+// named with it. Formatters that write to a file get one file per type
+// (the type in its name, before the extension), after the first.
+func RunEach(ctx context.Context, cfg Config, types []string) (*Report, error) {
+	all := &Report{}
+	for i, rt := range types {
+		c := cfg
+		c.Target = cfg.Target.WithResponseType(rt)
+		if i > 0 {
+			c.Format = formatFor(cfg.Format, rt)
+		}
+		rep, err := Run(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("response_type %q: %w", rt, err)
+		}
+		for _, r := range rep.Results {
+			switch {
+			case r.UsesRT:
+				r.Name = fmt.Sprintf("%s [response_type=%s]", r.Name, rt)
+			case i > 0:
+				continue // judged in the first run; this type changes nothing for it
+			}
+			all.Results = append(all.Results, r)
+		}
+	}
+	return all, nil
+}
+
+// formatFor renames the files of file formatters for the run of rt:
+// "junit:out.xml" becomes "junit:out.id_token-token.xml".
+func formatFor(format, rt string) string {
+	if format == "" {
+		return format
+	}
+	tag := strings.ReplaceAll(rt, " ", "-")
+	parts := strings.Split(format, ",")
+	for i, f := range parts {
+		name, file, ok := strings.Cut(strings.TrimSpace(f), ":")
+		if !ok || file == "" {
+			continue
+		}
+		ext := ""
+		if dot := strings.LastIndexByte(file, '.'); dot > strings.LastIndexByte(file, '/') {
+			file, ext = file[:dot], file[dot:]
+		}
+		parts[i] = name + ":" + file + "." + tag + ext
+	}
+	return strings.Join(parts, ",")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/refserver"
 	"github.com/implicitspec/implicitspec/internal/suite"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/fault-matrix.md from the fault matrix")
@@ -24,7 +25,13 @@ var update = flag.Bool("update", false, "rewrite docs/fault-matrix.md from the f
 // returns the environment for a run against it.
 func referenceEnv(t *testing.T, faults ...refserver.Fault) *suiteEnv {
 	t.Helper()
-	srv, err := refserver.Start(refserver.Options{Faults: faults})
+	return referenceEnvWith(t, refserver.Options{Faults: faults})
+}
+
+// referenceEnvWith is referenceEnv for any options of the server.
+func referenceEnvWith(t *testing.T, opts refserver.Options) *suiteEnv {
+	t.Helper()
+	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("start reference server: %v", err)
 	}
@@ -40,14 +47,14 @@ type suiteEnv struct{ cfg suite.Config }
 
 func newEnv(t *testing.T, p *profile.Profile) *suiteEnv {
 	t.Helper()
-	env, err := suite.NewEnv(context.Background(), p, suite.DefaultLimits())
+	tg, err := target.New(context.Background(), p, target.DefaultLimits())
 	if err != nil {
 		t.Fatalf("target: %v", err)
 	}
-	if err := suite.Preflight(context.Background(), env); err != nil {
+	if err := tg.Preflight(context.Background(), ""); err != nil {
 		t.Fatalf("preflight: %v", err)
 	}
-	return &suiteEnv{cfg: suite.Config{Env: env, Format: "progress", Concurrency: 1}}
+	return &suiteEnv{cfg: suite.Config{Target: tg, Format: "progress", Concurrency: 1}}
 }
 
 func (e *suiteEnv) run(t *testing.T, strict, bcp bool) *suite.Report {
@@ -103,6 +110,9 @@ func TestFeatures(t *testing.T) {
 func TestFaultMatrix(t *testing.T) {
 	if os.Getenv("IMPLICITSPEC_TAGS") != "" {
 		t.Skip("the fault matrix needs every scenario")
+	}
+	if testing.Short() {
+		t.Skip("the fault matrix runs the suite once per fault: not in -short")
 	}
 	all := referenceEnv(t).run(t, true, true)
 	faults := refserver.Faults()
@@ -201,9 +211,14 @@ func traceability(t *testing.T, all *suite.Report, broken map[string][]string) s
 // runFaults runs the whole suite once per fault, as many runs at once as
 // there are cores: each run has its own server, browser and godog suite. The
 // runs only write godog's output to io.Discard, so the process-wide variables
-// godog sets for its formatters cannot change a verdict.
-func runFaults(t *testing.T, faults []refserver.FaultInfo) []*suite.Report {
+// godog sets for its formatters cannot change a verdict. cfg is the kind of
+// server each run plays.
+func runFaults(t *testing.T, faults []refserver.FaultInfo, cfgs ...refserver.Config) []*suite.Report {
 	t.Helper()
+	var cfg refserver.Config
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
 	reports := make([]*suite.Report, len(faults))
 	errs := make([]error, len(faults))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -213,7 +228,7 @@ func runFaults(t *testing.T, faults []refserver.FaultInfo) []*suite.Report {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			reports[i], errs[i] = runAgainst(f.Fault)
+			reports[i], errs[i] = runAgainst(refserver.Options{Faults: []refserver.Fault{f.Fault}, Config: cfg})
 		}()
 	}
 	wg.Wait()
@@ -226,9 +241,9 @@ func runFaults(t *testing.T, faults []refserver.FaultInfo) []*suite.Report {
 }
 
 // runAgainst runs every scenario, strictly, against the reference server
-// with one fault switched on.
-func runAgainst(f refserver.Fault) (*suite.Report, error) {
-	srv, err := refserver.Start(refserver.Options{Faults: []refserver.Fault{f}})
+// started with opts.
+func runAgainst(opts refserver.Options) (*suite.Report, error) {
+	srv, err := refserver.Start(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -237,11 +252,14 @@ func runAgainst(f refserver.Fault) (*suite.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := suite.NewEnv(context.Background(), p, suite.DefaultLimits())
+	tg, err := target.New(context.Background(), p, target.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
-	return suite.Run(context.Background(), suite.Config{Env: env, Format: "progress", Concurrency: 1, Strict: true, BCP: true})
+	if err := tg.Preflight(context.Background(), ""); err != nil {
+		return nil, fmt.Errorf("preflight: %w", err)
+	}
+	return suite.Run(context.Background(), suite.Config{Target: tg, Format: "progress", Concurrency: 1, Strict: true, BCP: true})
 }
 
 func tagged(ids []string, own map[string]bool) bool {
