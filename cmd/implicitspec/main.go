@@ -123,60 +123,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 		return cannot(err)
 	}
 	if o.listFaults {
-		tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "FAULT\tBREAKS\tWHAT THE SERVER THEN DOES WRONG")
-		for _, f := range refserver.Faults() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Fault, strings.Join(f.Requirements, ","), f.Description)
-		}
-		tw.Flush()
+		listFaults(stdout)
 		return suite.ExitPass
 	}
-
-	var p *profile.Profile
-	if o.target == "" {
-		faults, err := parseFaults(o.faults)
-		if err != nil {
-			return cannot(err)
-		}
-		cfg, err := refserver.ParseConfig(o.reference)
-		if err != nil {
-			return cannot(fmt.Errorf("--reference: %w", err))
-		}
-		srv, err := refserver.Start(refserver.Options{Faults: faults, Config: cfg})
-		if err != nil {
-			return cannot(fmt.Errorf("starting the embedded reference server: %w", err))
-		}
-		defer srv.Close()
-		if p, err = profile.Parse(srv.ProfileYAML(), "", getenv); err != nil {
-			return cannot(err)
-		}
-		desc := "conformant"
-		if len(faults) > 0 {
-			desc = "with fault(s) " + o.faults
-		}
-		if c := cfg.String(); c != "" {
-			desc = strings.Replace(desc, "conformant", "conformant otherwise", 1) + ", playing " + c
-		}
-		fmt.Fprintf(stderr, "implicitspec: no --target given: checking the embedded reference server (%s) at %s\n", desc, srv.Issuer())
-	} else if p, err = profile.Load(o.target, getenv); err != nil {
-		return cannot(err)
-	}
-
-	lim := target.DefaultLimits()
-	lim.Timeout, lim.MaxHops, lim.MaxBody = o.timeout, o.maxHops, o.maxBody
-	t, err := target.New(ctx, p, lim)
+	p, stop, err := loadTarget(o, stderr, getenv)
 	if err != nil {
 		return cannot(err)
 	}
-	if err := t.Preflight(ctx, o.responseType); err != nil {
+	defer stop()
+	t, err := prepare(ctx, o, p, stderr)
+	if err != nil {
 		return cannot(err)
 	}
-	for _, warning := range t.Warnings {
-		fmt.Fprintf(stderr, "implicitspec: warning: %s\n", oneLine(warning))
-	}
-	fmt.Fprintf(stderr, "implicitspec: target %q, authorization endpoint %s, response type under test %q (offered: %s)\n",
-		p.Name, p.AuthorizationEndpoint, t.ResponseType, strings.Join(quoteAll(t.Offered()), ", "))
-
 	cfg := suite.Config{
 		Target:      t,
 		Tags:        o.tags,
@@ -199,6 +157,71 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 	fmt.Fprintln(stderr)
 	rep.WriteSummary(stderr)
 	return rep.ExitCode()
+}
+
+func listFaults(stdout io.Writer) {
+	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tBREAKS\tWHAT THE SERVER THEN DOES WRONG")
+	for _, f := range refserver.Faults() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Fault, strings.Join(f.Requirements, ","), f.Description)
+	}
+	tw.Flush()
+}
+
+// loadTarget reads the profile of --target, or starts the embedded
+// reference server (with --fault and --reference) and reads its profile;
+// stop shuts that server down.
+func loadTarget(o *options, stderr io.Writer, getenv profile.Getenv) (p *profile.Profile, stop func(), err error) {
+	stop = func() {}
+	if o.target != "" {
+		p, err = profile.Load(o.target, getenv)
+		return p, stop, err
+	}
+	faults, err := parseFaults(o.faults)
+	if err != nil {
+		return nil, stop, err
+	}
+	cfg, err := refserver.ParseConfig(o.reference)
+	if err != nil {
+		return nil, stop, fmt.Errorf("--reference: %w", err)
+	}
+	srv, err := refserver.Start(refserver.Options{Faults: faults, Config: cfg})
+	if err != nil {
+		return nil, stop, fmt.Errorf("starting the embedded reference server: %w", err)
+	}
+	stop = func() { srv.Close() }
+	if p, err = profile.Parse(srv.ProfileYAML(), "", getenv); err != nil {
+		return nil, stop, err
+	}
+	desc := "conformant"
+	if len(faults) > 0 {
+		desc = "with fault(s) " + o.faults
+	}
+	if c := cfg.String(); c != "" {
+		desc = strings.Replace(desc, "conformant", "conformant otherwise", 1) + ", playing " + c
+	}
+	fmt.Fprintf(stderr, "implicitspec: no --target given: checking the embedded reference server (%s) at %s\n", desc, srv.Issuer())
+	return p, stop, nil
+}
+
+// prepare discovers the target and proves its baseline (the preflight),
+// then says once what the run will use and what is worth a warning.
+func prepare(ctx context.Context, o *options, p *profile.Profile, stderr io.Writer) (*target.Target, error) {
+	lim := target.DefaultLimits()
+	lim.Timeout, lim.MaxHops, lim.MaxBody = o.timeout, o.maxHops, o.maxBody
+	t, err := target.New(ctx, p, lim)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Preflight(ctx, o.responseType); err != nil {
+		return nil, err
+	}
+	for _, warning := range t.Warnings {
+		fmt.Fprintf(stderr, "implicitspec: warning: %s\n", oneLine(warning))
+	}
+	fmt.Fprintf(stderr, "implicitspec: target %q, authorization endpoint %s, response type under test %q (offered: %s)\n",
+		p.Name, p.AuthorizationEndpoint, t.ResponseType, strings.Join(quoteAll(t.Offered()), ", "))
+	return t, nil
 }
 
 func parseFaults(list string) ([]refserver.Fault, error) {

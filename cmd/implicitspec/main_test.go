@@ -103,6 +103,11 @@ func TestExitCodes(t *testing.T) {
 				return strings.Replace(y, "/authorize\n", "/authorise\n", 1)
 			})}
 		}, noEnv, 2, "HTTP 404"},
+		{"a server that refuses everything cannot be judged", func(*testing.T) []string {
+			return []string{"--reference", "refuse-all;refusal=page-after-login"}
+		}, noEnv, 2, "did not reach the client with a token or ID token"},
+		{"unknown response type", func(*testing.T) []string { return []string{"--response-type", "code"} }, noEnv, 2, `--response-type "code"`},
+		{"bad reference configuration", func(*testing.T) []string { return []string{"--reference", "offer=code"} }, noEnv, 2, "--reference"},
 		{"missing profile file", func(*testing.T) []string { return []string{"--target", "/nonexistent/target.yaml"} }, noEnv, 2, "cannot judge"},
 		{"tags selecting nothing", func(*testing.T) []string { return []string{"--tags", "@NO-SUCH-TAG"} }, noEnv, 2, "selects no scenario"},
 		{"new tag syntax refused", func(*testing.T) []string { return []string{"--tags", "not @state"} }, noEnv, 2, "old syntax"},
@@ -111,6 +116,24 @@ func TestExitCodes(t *testing.T) {
 		{"unknown format", func(*testing.T) []string { return []string{"--format", "nope", "--tags", "@STATE-01"} }, noEnv, 2, "cannot judge"},
 		{"bad flag", func(*testing.T) []string { return []string{"--no-such-flag"} }, noEnv, 2, "flag provided but not defined: -no-such-flag"},
 		{"help", func(*testing.T) []string { return []string{"-h"} }, noEnv, 0, "Exit codes: 0 pass"},
+	}
+	// An OpenID Connect provider that leaves plain token out and refuses it,
+	// in each shape real servers use, passes strictly with exit 0: the flow
+	// runs with id_token token, and no refusal is mistaken for a defect.
+	for _, r := range refserver.Refusals() {
+		if testing.Short() {
+			break // five full runs: TestConformantConfigurations covers them too
+		}
+		cfg := "offer=id_token token|id_token;refusal=" + string(r)
+		tests = append(tests, struct {
+			name       string
+			args       func(t *testing.T) []string
+			env        func(string) (string, bool)
+			want       int
+			wantStderr string
+		}{"OpenID-Connect-only, " + string(r), func(*testing.T) []string {
+			return []string{"--format", "progress", "--strict", "--bcp", "--reference", cfg}
+		}, noEnv, 0, "0 failed, 0 warnings, 0 BCP notes"})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
