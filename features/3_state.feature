@@ -167,8 +167,19 @@ Feature: The state value
   @STATE-07 @must
   Scenario: A request with two state values is refused
     RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than
-    once." The request "state=first-state-0123&state=second-state-0123" must be refused
-    with invalid_request or on an error page; serving it with either value is a failure.
+    once." The request "state=first-state-0123&state=second-state-0123" must be refused,
+    by an error sent to the client or on an error page; serving it with either value is a
+    failure (judged as AEP-05 is).
+
+    Given an authorization request from the implicit client
+    And the request carries the state twice, as "first-state-0123" and then "second-state-0123"
+    When the resource owner signs in and approves the request
+    Then the request is refused, and no access token is issued
+
+  @STATE-07 @should
+  Scenario: A request with two state values is refused as invalid_request
+    RFC 6749 §4.2.2.1: invalid_request is the error for a request that "includes a
+    parameter more than once"; another error code is imprecise (judged as AEP-05 is).
 
     Given an authorization request from the implicit client
     And the request carries the state twice, as "first-state-0123" and then "second-state-0123"

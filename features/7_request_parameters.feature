@@ -79,9 +79,27 @@ Feature: The parameters of the authorization request
   @AEP-05 @must
   Scenario Outline: A request with <parameter> sent twice (<values>) is refused
     RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than
-    once", and §4.2.2.1: such a request is answered with invalid_request. The server
-    must not pick one of the values and issue a token: invalid_request sent to the
-    client, or an error page, is the answer (the same judgement as STATE-07's).
+    once". The server must not pick one of the values and issue a token: an error sent
+    to the client, or an error page, is the answer (judged as STATE-07 is).
+
+    Given an authorization request from the implicit client
+    And "<parameter>" is sent twice, first as <first> and then as <second>
+    When the resource owner signs in and approves the request
+    Then the request is refused, and no access token is issued
+
+    Examples:
+      | parameter     | values           | first              | second             |
+      | response_type | the same value   | the client's value | the client's value |
+      | response_type | different values | "code"             | the client's value |
+      | scope         | the same value   | the client's value | the client's value |
+      | scope         | different values | "email"            | the client's value |
+      | state         | the same value   | the client's value | the client's value |
+      | state         | different values | "first-state-4711" | the client's value |
+
+  @AEP-05 @should
+  Scenario Outline: A request with <parameter> sent twice (<values>) is refused as invalid_request
+    RFC 6749 §4.2.2.1: invalid_request is the error for a request that "includes a
+    parameter more than once"; another error code is imprecise (judged as STATE-07 is).
 
     Given an authorization request from the implicit client
     And "<parameter>" is sent twice, first as <first> and then as <second>

@@ -150,8 +150,10 @@ func RepeatedParamRefused(id string, e *Ending, name string) error {
 		return nil
 	}
 	if ClientGetsToken(id, e) == nil {
-		st := e.TokenParams().All("state")
-		return Fail(id, "%s sent twice, yet an access token was issued (state returned: %q)", name, st)
+		if name == "state" {
+			return Fail(id, "state sent twice, yet a token was issued (state returned: %q)", e.TokenParams().All("state"))
+		}
+		return Fail(id, "%s sent twice, yet a token was issued", name)
 	}
 	return Fail(id, "%s sent twice: expected invalid_request, got %s", name, e.Describe())
 }

@@ -40,7 +40,7 @@ func TestResponseChecks(t *testing.T) {
 
 		{"repeat: refused", func(e *Ending) error { return RepeatedParamRefused("STATE-07", e, "state") }, redirect(cb + "#error=invalid_request"), ""},
 		{"repeat: page", func(e *Ending) error { return RepeatedParamRefused("STATE-07", e, "state") }, errorPage, ""},
-		{"repeat: served", func(e *Ending) error { return RepeatedParamRefused("STATE-07", e, "state") }, redirect(cb + "#access_token=t&state=a"), "access token was issued"},
+		{"repeat: served", func(e *Ending) error { return RepeatedParamRefused("STATE-07", e, "state") }, redirect(cb + "#access_token=t&state=a"), "a token was issued"},
 
 		{"error: fragment", func(e *Ending) error { return ErrorInFragment("FRAG-05", e) }, redirect(cb + "#error=access_denied"), ""},
 		{"error: query", func(e *Ending) error { return ErrorInFragment("FRAG-05", e) }, redirect(cb + "?error=access_denied"), "in the query"},
