@@ -205,7 +205,7 @@ func (w *world) withoutScope() error {
 // Response Type Encoding Practices §3).
 func (w *world) needsAccessToken() error {
 	if rt := w.requestType(); !target.IssuesAccessToken(rt) && target.IsOpenIDConnect(rt) {
-		return w.skipBecause("the response type under test, %q, issues no access token (the target offers no implicit response type that does)", rt)
+		return w.skipBecause("the response type under test, %q, issues no access token (Multiple Response Type Encoding Practices §3): this scenario is about the access token", rt)
 	}
 	return nil
 }

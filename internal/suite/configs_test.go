@@ -233,19 +233,11 @@ func TestRefuseEverything(t *testing.T) {
 	}
 	for _, r := range refserver.Refusals() {
 		t.Run(string(r), func(t *testing.T) {
-			srv, err := refserver.Start(refserver.Options{Config: refserver.Config{RefuseAll: true, Refusal: r}})
+			tg, stop, err := referenceTarget(refserver.Options{Config: refserver.Config{RefuseAll: true, Refusal: r}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer srv.Close()
-			p, err := profile.Parse(srv.ProfileYAML(), "", os.LookupEnv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tg, err := target.New(context.Background(), p, target.DefaultLimits())
-			if err != nil {
-				t.Fatal(err)
-			}
+			defer stop()
 			var be *target.BaselineError
 			if err := tg.Preflight(context.Background(), ""); !errors.As(err, &be) {
 				t.Fatalf("preflight: %v, want a baseline error", err)

@@ -289,7 +289,11 @@ func (r *Report) WriteSummary(w io.Writer) {
 			if res.Verdict != v {
 				continue
 			}
-			fmt.Fprintf(w, "%-12s [%s %s] %s\n", labels[v], strings.Join(res.IDs, " "), res.Level, res.Name)
+			rt := ""
+			if res.ResponseType != "" {
+				rt = fmt.Sprintf(", response_type=%q", res.ResponseType)
+			}
+			fmt.Fprintf(w, "%-12s [%s %s%s] %s\n", labels[v], strings.Join(res.IDs, " "), res.Level, rt, res.Name)
 			fmt.Fprintf(w, "             %s\n", res.Message)
 		}
 	}
