@@ -89,6 +89,7 @@ func requestWithURIFor(ctx context.Context, change, what string) (context.Contex
 		for _, u := range c.RedirectURIs {
 			if _, err := authz.RedirectVariant(u, change); err == nil {
 				newRequest(w, c, u, w.t.ResponseType)
+				w.usesRT = true
 				return ctx, nil
 			}
 		}

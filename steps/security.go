@@ -68,25 +68,20 @@ func exchanges(a *agent.Agent) []check.Exchange {
 
 // flowJudged wraps a Then step over the browser's exchanges.
 func flowJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		if w.agent == nil {
-			return w.harnessErr(errors.New("no browser ran the flow"))
-		}
-		return judge(w, exchanges(w.agent))
-	})
+	return judged(ctx, func(w *world) error { return overExchanges(w, judge) })
 }
 
-// pagesJudged is flowJudged for a check of the pages the flow showed
-// (headers, markup, transport): a pass counts only when the unmodified
-// request is served, since a server that refuses everything at once shows
-// none of the pages the scenario is about.
-func pagesJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
-	return negative(ctx, func(w *world) error {
-		if w.agent == nil {
-			return w.harnessErr(errors.New("no browser ran the flow"))
-		}
-		return judge(w, exchanges(w.agent))
-	})
+// flowNegative is flowJudged for a check whose pass is an absence (no
+// markup reflected, nothing served): marked negative in the report.
+func flowNegative(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
+	return negative(ctx, func(w *world) error { return overExchanges(w, judge) })
+}
+
+func overExchanges(w *world, judge func(w *world, xs []check.Exchange) error) error {
+	if w.agent == nil {
+		return w.harnessErr(errors.New("no browser ran the flow"))
+	}
+	return judge(w, exchanges(w.agent))
 }
 
 // --- Given ---
@@ -231,13 +226,13 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 // --- Then ---
 
 func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowNegative(ctx, func(w *world, xs []check.Exchange) error {
 		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
 	})
 }
 
 func allHTTPS(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
 }
 
 func legacyTLSRefused(ctx context.Context) (context.Context, error) {
@@ -250,19 +245,19 @@ func legacyTLSRefused(ctx context.Context) (context.Context, error) {
 }
 
 func framingRefused(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
 }
 
 func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
 }
 
 func referrerRestricted(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
 }
 
 func noThirdPartyContent(ctx context.Context) (context.Context, error) {
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
 		return check.NoThirdPartyContent(w.id(), xs, w.t.Profile.Origins())
 	})
 }
@@ -326,7 +321,7 @@ func carriesValue(body, value string) bool {
 
 func markupEscaped(ctx context.Context) (context.Context, error) {
 	s := &worldFrom(ctx).sec
-	return pagesJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowNegative(ctx, func(w *world, xs []check.Exchange) error {
 		if len(s.payloads) == 0 {
 			return w.harnessErr(errors.New("the scenario sent no markup to look for"))
 		}

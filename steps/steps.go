@@ -79,7 +79,7 @@ func newRequest(w *world, c *profile.Client, uri, rt string) {
 	if w.controlClient == nil {
 		w.controlClient = c
 	}
-	w.usesRT = rt == w.t.ResponseType
+	w.usesRT = false // set by the steps that ask for the response type under test
 	w.req = r.Request
 	w.redirectURI = uri
 	w.sentState = &r.State
@@ -93,6 +93,7 @@ func newRequest(w *world, c *profile.Client, uri, rt string) {
 // first registered redirect URI, for the response type under test.
 func useClient(w *world, c *profile.Client) {
 	newRequest(w, c, c.RedirectURIs[0], w.t.ResponseType)
+	w.usesRT = true
 }
 
 func requestFromImplicitClient(ctx context.Context) (context.Context, error) {
@@ -109,8 +110,7 @@ func plainTokenRequest(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
 	c := w.t.Profile.Clients.Implicit
 	plain := w.t.Baseline(c, c.RedirectURIs[0], target.Token)
-	useClient(w, c)
-	w.usesRT = false
+	newRequest(w, c, c.RedirectURIs[0], w.t.ResponseType)
 	w.req, w.sentState, w.nonce = plain.Request, &plain.State, nil
 	return ctx, nil
 }
