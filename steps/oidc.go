@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"errors"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/idtoken"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 // registerOIDCSteps binds the steps of the OpenID Connect implicit feature
@@ -72,19 +72,11 @@ func oidcPlainHTTPRedirectURI(ctx context.Context) (context.Context, error) {
 	switch {
 	case u.Scheme == "https":
 		w.redirectURI = "http" + strings.TrimPrefix(w.redirectURI, "https")
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && target.IsLoopback(u.Hostname()):
 		return ctx, w.skipBecause("the implicit client's redirect URI is a loopback http URI, which native clients may use; there is no http form of a web redirect URI to probe")
 	}
 	w.req.Set("redirect_uri", w.redirectURI)
 	return ctx, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func oidcScopeWithoutOpenID(ctx context.Context) (context.Context, error) {

@@ -336,6 +336,7 @@ func (w *world) controlled(ctx context.Context, verdict error) error {
 		return w.harnessErr(fmt.Errorf("the positive control (the unmodified request): %w", err))
 	}
 	if !p.OK {
+		w.controlEvidence = p.Transcript
 		return w.skipBecause("the unmodified request is refused too (client %q, redirect URI %q, response_type=%q: %s): this refusal proves nothing",
 			c.ClientID, uri, w.rt, p.Describe)
 	}

@@ -50,6 +50,9 @@ type world struct {
 	skip     string // why the scenario was skipped
 	harness  error  // why the harness could not judge
 	negative bool   // the scenario judged a refusal or an absence
+	// controlEvidence is the transcript of a refused positive control,
+	// which made the scenario a skip.
+	controlEvidence string
 
 	cmp  comparison // a second request (AEP-03, RT-02)
 	many manyFlows  // tokens of several flows (TOK-08)
@@ -147,6 +150,9 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 	}
 	if w.agent != nil {
 		o.Evidence = report.Transcript(w.agent.Hops(), w.doneSteps(), w.t.Redactor())
+	}
+	if w.controlEvidence != "" {
+		o.Evidence += "\n--- the positive control (the unmodified request), refused ---\n" + w.controlEvidence
 	}
 	return o, true
 }

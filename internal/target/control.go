@@ -25,7 +25,6 @@ type Probe struct {
 	// Describe says how the flow ended, secrets masked, with the text of
 	// the page it stopped on.
 	Describe   string
-	Ending     *check.Ending
 	Transcript string // redacted evidence
 }
 
@@ -93,9 +92,9 @@ func (t *Target) runBaseline(ctx context.Context, c *profile.Client, uri, rt str
 	if err != nil {
 		return p, err
 	}
-	p.Ending = EndingOf(out, rt)
-	p.OK = check.Succeeded(p.Ending)
-	p.Describe = t.Redactor().String(describeOutcome(p.Ending, out))
+	e := EndingOf(out, rt)
+	p.OK = check.Succeeded(e)
+	p.Describe = t.Redactor().String(describeOutcome(e, out))
 	return p, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/profile"
 )
 
 // All asks Preflight to prove every implicit response type the target
@@ -112,7 +113,9 @@ func (t *Target) baselineError(tried []string) error {
 		fmt.Sprintf("authorization_endpoint (%s)", t.Profile.AuthorizationEndpoint),
 		"interaction (hints for login and consent pages the harness did not understand)",
 	}
-	if !slices.ContainsFunc(types, func(s string) bool { return slices.Contains(Implicit(), s) }) && types != nil {
+	if !slices.ContainsFunc(types, func(s string) bool {
+		return slices.ContainsFunc(Implicit(), func(rt string) bool { return profile.SameResponseType(s, rt) })
+	}) && types != nil {
 		keys = append(keys, "response_types (which implicit response types the client may use)")
 	}
 	return &BaselineError{Msg: fmt.Sprintf("the baseline request of the implicit client did not reach the client with a token "+

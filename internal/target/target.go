@@ -151,7 +151,7 @@ func plainHTTPWarnings(p *profile.Profile) []string {
 		{"userinfo_endpoint", p.UserinfoEndpoint},
 	} {
 		u, err := url.Parse(ep.raw)
-		if err != nil || u.Scheme != "http" || isLoopback(u.Hostname()) {
+		if err != nil || u.Scheme != "http" || IsLoopback(u.Hostname()) {
 			continue
 		}
 		out = append(out, "the "+ep.key+" "+ep.raw+" is plain http on a host that is not loopback: "+
@@ -160,7 +160,9 @@ func plainHTTPWarnings(p *profile.Profile) []string {
 	return out
 }
 
-func isLoopback(host string) bool {
+// IsLoopback reports whether host names the local machine: localhost or a
+// loopback IP (RFC 8252 §7.3, §8.3).
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
