@@ -23,7 +23,6 @@ func consentForged(ctx context.Context, how string) (context.Context, error) {
 	opts.HoldConsent = true
 	out, err := interact.Run(ctx, a, interact.Start{Method: w.req.Method, URL: w.req.URL()}, opts)
 	w.outcome = out
-	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -56,7 +55,7 @@ func consentForged(ctx context.Context, how string) (context.Context, error) {
 		return ctx, w.harnessErr(err)
 	}
 	w.ending, w.agent = w.endingOf(replayed, w.req), from
-	return attachEvidence(ctx, w), nil
+	return ctx, nil
 }
 
 func consentForgedBySite(ctx context.Context) (context.Context, error) {

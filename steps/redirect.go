@@ -160,7 +160,7 @@ func priorConsent(ctx context.Context) (context.Context, error) {
 	req := w.t.Baseline(c, c.RedirectURIs[0], w.t.ResponseType)
 	out, err := w.runFlow(ctx, a, req.Request, interact.Approve)
 	if err != nil {
-		return attachEvidence(ctx, w), w.harnessErr(fmt.Errorf("the valid flow before the probe: %w", err))
+		return ctx, w.harnessErr(fmt.Errorf("the valid flow before the probe: %w", err))
 	}
 	if e := w.endingOf(out, req.Request); !check.Succeeded(e) {
 		return ctx, w.skipBecause("a valid request of the implicit client did not reach the client (%s), so no consented session could be set up", e.Describe())

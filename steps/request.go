@@ -11,9 +11,9 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/redact"
-	"github.com/implicitspec/implicitspec/internal/report"
 )
 
 // registerRequestSteps binds the steps of the request features: parameters,
@@ -256,15 +256,7 @@ func again(ctx context.Context, label string, vary func(*authz.Request)) (contex
 		return ctx, w.harnessErr(err)
 	}
 	out, err := w.runFlow(ctx, a, &req, interact.Approve)
-	var done []string
-	if out != nil {
-		done = out.Steps
-	}
-	ctx = godog.Attach(ctx, godog.Attachment{
-		Body:      []byte(report.Transcript(a.Hops(), done, w.t.Redactor())),
-		FileName:  "transcript-second-request.txt",
-		MediaType: "text/plain",
-	})
+	w.evidence = append(w.evidence, evidence.FromHops("the second request ("+label+")", a.Hops(), w.t.Redactor()))
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

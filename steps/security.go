@@ -131,7 +131,6 @@ func crossOriginProbe(ctx context.Context, origin, method string) (context.Conte
 		h.Set("Access-Control-Request-Headers", "authorization")
 	}
 	hop, err := a.Probe(ctx, method, w.req.URL(), "", h)
-	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -152,10 +151,10 @@ func loginWithParam(ctx context.Context, extra string) (context.Context, error) 
 	defer a.CloseIdleConnections()
 	res, err := a.Navigate(ctx, "GET", w.req.URL(), "", "start")
 	if err != nil {
-		return attachEvidence(ctx, w), w.harnessErr(err)
+		return ctx, w.harnessErr(err)
 	}
 	if res.Page == nil {
-		return attachEvidence(ctx, w), w.skipBecause("the authorization request did not stop on a login page (it %s)", res.Departure.Via)
+		return ctx, w.skipBecause("the authorization request did not stop on a login page (it %s)", res.Departure.Via)
 	}
 	login := *res.Page.URL
 	login.Fragment, login.RawFragment = "", ""
@@ -164,12 +163,11 @@ func loginWithParam(ctx context.Context, extra string) (context.Context, error) 
 	}
 	login.RawQuery += extra
 	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: login.String()}, w.t.InteractOptions(interact.Approve))
-	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
 	w.outcome, w.ending = out, w.endingOf(out, w.req)
-	return attachEvidence(ctx, w), nil
+	return ctx, nil
 }
 
 // sendToHTTPVariant sends the request, as the resource owner's browser
@@ -205,7 +203,6 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	}
 	defer a.CloseIdleConnections()
 	res, err := a.Navigate(ctx, http.MethodGet, target, "", "start")
-	ctx = attachEvidence(ctx, w)
 	if err != nil {
 		var ae *agent.Error
 		if errors.As(err, &ae) && ae.Kind != agent.KindTimeout && ae.Kind != agent.KindCanceled {

@@ -12,7 +12,6 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
-	"github.com/implicitspec/implicitspec/internal/report"
 	"github.com/implicitspec/implicitspec/internal/resource"
 	"github.com/implicitspec/implicitspec/internal/target"
 )
@@ -197,10 +196,10 @@ func (w *world) flow(ctx context.Context, a *agent.Agent, d interact.Decision) (
 		w.outcome = out
 	}
 	if err != nil {
-		return attachEvidence(ctx, w), w.harnessErr(err)
+		return ctx, w.harnessErr(err)
 	}
 	w.ending = w.endingOf(out, w.req)
-	return attachEvidence(ctx, w), nil
+	return ctx, nil
 }
 
 // endingOf is how a flow of request req ended, for the checks.
@@ -255,15 +254,6 @@ func (w *world) runFlow(ctx context.Context, a *agent.Agent, req *authz.Request,
 		start = interact.Start{Method: "POST", URL: req.Endpoint, Body: req.Encode()}
 	}
 	return interact.Run(ctx, a, start, w.t.InteractOptions(d))
-}
-
-// attachEvidence attaches the redacted transcript for Cucumber JSON.
-func attachEvidence(ctx context.Context, w *world) context.Context {
-	if w.agent == nil {
-		return ctx
-	}
-	text := report.Transcript(w.agent.Hops(), w.doneSteps(), w.t.Redactor())
-	return godog.Attach(ctx, godog.Attachment{Body: []byte(text), FileName: "transcript.txt", MediaType: "text/plain"})
 }
 
 func (w *world) doneSteps() []string {
@@ -336,7 +326,7 @@ func (w *world) controlled(ctx context.Context, verdict error) error {
 		return w.harnessErr(fmt.Errorf("the positive control (the unmodified request): %w", err))
 	}
 	if !p.OK {
-		w.controlEvidence = p.Transcript
+		w.evidence = append(w.evidence, p.Evidence)
 		return w.skipBecause("the unmodified request is refused too (client %q, redirect URI %q, response_type=%q: %s): this refusal proves nothing",
 			c.ClientID, uri, w.rt, p.Describe)
 	}

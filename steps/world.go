@@ -14,9 +14,9 @@ import (
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
-	"github.com/implicitspec/implicitspec/internal/report"
 	"github.com/implicitspec/implicitspec/internal/target"
 )
 
@@ -50,9 +50,10 @@ type world struct {
 	skip     string // why the scenario was skipped
 	harness  error  // why the harness could not judge
 	negative bool   // the scenario judged a refusal or an absence
-	// controlEvidence is the transcript of a refused positive control,
-	// which made the scenario a skip.
-	controlEvidence string
+	// evidence holds the exchanges made beside the flow's browser: other
+	// browsers (a second request, a refused positive control) and side
+	// requests (userinfo, JWKS, registration), in the order they were made.
+	evidence []evidence.Group
 
 	cmp  comparison // a second request (AEP-03, RT-02)
 	many manyFlows  // tokens of several flows (TOK-08)
@@ -126,7 +127,7 @@ type Outcome struct {
 	Level    string
 	Skip     string
 	Harness  error
-	Evidence string
+	Evidence evidence.Evidence
 	// ResponseType is the response type of the scenario's request ("" when
 	// it sent none); UsesRT says it was the run's response type under test.
 	ResponseType string
@@ -148,12 +149,12 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 	if w.req != nil {
 		o.ResponseType, _ = w.req.Get("response_type")
 	}
+	o.Evidence.ResponseType = o.ResponseType
 	if w.agent != nil {
-		o.Evidence = report.Transcript(w.agent.Hops(), w.doneSteps(), w.t.Redactor())
+		o.Evidence.Groups = append(o.Evidence.Groups, evidence.FromHops("the flow", w.agent.Hops(), w.t.Redactor()))
+		o.Evidence.Actions = w.doneSteps()
 	}
-	if w.controlEvidence != "" {
-		o.Evidence += "\n--- the positive control (the unmodified request), refused ---\n" + w.controlEvidence
-	}
+	o.Evidence.Groups = append(o.Evidence.Groups, w.evidence...)
 	return o, true
 }
 

@@ -97,7 +97,7 @@ func checkServer(t *testing.T, name, profilePath string) {
 	if len(probs) > 0 {
 		for _, r := range rep.Results {
 			if r.Verdict != suite.Passed {
-				t.Logf("%s [%s] %s: %s\n%s", r.Verdict, strings.Join(r.IDs, " "), r.Name, Normalize(r.Message), r.Evidence)
+				t.Logf("%s [%s] %s: %s\n%s", r.Verdict, strings.Join(r.IDs, " "), r.Name, Normalize(r.Message), r.Evidence.Text())
 			}
 		}
 	}

@@ -12,9 +12,9 @@ import (
 // Mask replaces a secret.
 const Mask = "[redacted]"
 
-// secretParams are parameter names whose values are credentials wherever they
+// SecretParam says whether a parameter of this name carries a credential wherever it
 // appear: query, fragment or form body.
-func secretParam(name string) bool {
+func SecretParam(name string) bool {
 	switch strings.ToLower(name) {
 	case "access_token", "id_token", "refresh_token", "code", "password", "passwd", "pw",
 		"client_secret", "assertion", "client_assertion", "session_state":
@@ -109,7 +109,7 @@ func Params(s string) string {
 				k++
 			}
 			b.WriteString(s[start : j+1])
-			if secretParam(lastWord(name)) && k > j+1 {
+			if SecretParam(lastWord(name)) && k > j+1 {
 				b.WriteString(Mask)
 			} else {
 				b.WriteString(s[j+1 : k])

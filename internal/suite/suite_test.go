@@ -110,7 +110,7 @@ func TestFeatures(t *testing.T) {
 		t.Run(r.Name, func(t *testing.T) {
 			switch r.Verdict {
 			case suite.Failed, suite.Errored:
-				t.Errorf("%s\n%s", r.Message, r.Evidence)
+				t.Errorf("%s\n%s", r.Message, r.Evidence.Text())
 			case suite.Warned:
 				t.Logf("WARNING: %s", r.Message)
 			case suite.Info:

@@ -7,9 +7,9 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
-	"github.com/implicitspec/implicitspec/internal/report"
 )
 
 // Probe is one baseline flow, run in a fresh browser with the resource
@@ -24,8 +24,8 @@ type Probe struct {
 	OK bool
 	// Describe says how the flow ended, secrets masked, with the text of
 	// the page it stopped on.
-	Describe   string
-	Transcript string // redacted evidence
+	Describe string
+	Evidence evidence.Group // what the control sent and received, redacted
 }
 
 // controlCache runs each control once per run; scenarios run concurrently
@@ -87,7 +87,7 @@ func (t *Target) runBaseline(ctx context.Context, c *profile.Client, uri, rt str
 	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: req.URL()}, t.InteractOptions(interact.Approve))
 	p := Probe{ResponseType: rt, ClientID: c.ClientID, RedirectURI: uri}
 	if out != nil {
-		p.Transcript = report.Transcript(a.Hops(), out.Steps, t.Redactor())
+		p.Evidence = evidence.FromHops("the positive control (the unmodified request)", a.Hops(), t.Redactor())
 	}
 	if err != nil {
 		return p, err

@@ -153,7 +153,7 @@ func TestPreflightChoosesAndProves(t *testing.T) {
 	// The preflight's probe is the implicit client's control: no new flow.
 	c := tg.Profile.Clients.Implicit
 	p, err := tg.Control(context.Background(), c, c.RedirectURIs[0], Token)
-	if err != nil || !p.OK || p.Transcript == "" {
+	if err != nil || !p.OK || len(p.Evidence.Exchanges) == 0 {
 		t.Errorf("control: %+v, %v", p, err)
 	}
 	// The code-only client's control is refused (it may not use the grant).
