@@ -3,9 +3,9 @@ package steps
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
 )
 
@@ -36,8 +36,9 @@ func consentForged(ctx context.Context, how string) (context.Context, error) {
 		var dropped, fields []string
 		sub.Body, dropped, fields = interact.WithoutAntiForgery(held.Body)
 		if len(dropped) == 0 {
-			return ctx, w.skipBecause("the consent form has no field recognisable as an anti-forgery token (fields: %s); the replay from another browser still applies",
-				strings.Join(fields, ", "))
+			// Quoted: the names come from the server's page (one line, as text).
+			return ctx, w.skipBecause("the consent form has no field recognisable as an anti-forgery token (fields: %q); the replay from another browser still applies",
+				fields)
 		}
 		h.Set("Origin", "https://evil.example")
 		h.Set("Referer", "https://evil.example/")
@@ -46,6 +47,9 @@ func consentForged(ctx context.Context, how string) (context.Context, error) {
 		if from, err = w.newAgent(); err != nil {
 			return ctx, w.harnessErr(err)
 		}
+		// The other browser becomes the flow's: keep what the resource
+		// owner's did.
+		w.evidence = append(w.evidence, evidence.FromHops("the resource owner's browser, up to the consent form", a.Hops(), w.t.Redactor()))
 		defer from.CloseIdleConnections()
 		h.Set("Origin", held.Page.URL.Scheme+"://"+held.Page.URL.Host)
 		h.Set("Sec-Fetch-Site", "same-origin")

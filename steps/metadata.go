@@ -22,8 +22,10 @@ func registerMetadataSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the discovery document names an https authorization endpoint without a fragment, for the target's issuer$`, endpointAndIssuer)
 }
 
-// metadataOf is the target's discovery document, or a skip.
+// metadataOf is the target's discovery document, or a skip. The scenario
+// judges it (or skips for want of it): its evidence shows discovery.
 func metadataOf(w *world) (check.Metadata, error) {
+	w.metaJudged = true
 	p := w.t.Profile
 	if p.Metadata == nil {
 		if p.DiscoveryErr != nil {

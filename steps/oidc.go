@@ -166,11 +166,11 @@ func oidcSigned(ctx context.Context) (context.Context, error) {
 		if err := check.IDTokenSignedForClient(w.id(), tok); err != nil {
 			return err
 		}
-		jwksURI := w.t.Meta().JWKSURI()
+		jwksURI := w.meta().JWKSURI()
 		if jwksURI == "" {
 			return w.skipBecause("the discovery document names no jwks_uri, so the ID token's signature cannot be verified")
 		}
-		jwks, err := idtoken.FetchJWKS(ctx, w.t.HTTP, jwksURI)
+		jwks, err := idtoken.FetchJWKS(ctx, w.sideClient("JWKS"), jwksURI)
 		var te *idtoken.TransportError
 		switch {
 		case errors.As(err, &te):

@@ -54,11 +54,12 @@ func clientRegisters(ctx context.Context) (context.Context, error) {
 	if w.reg == nil {
 		return ctx, w.harnessErr(errors.New("no registration to send (no Given registration step)"))
 	}
+	w.metaRead = true // the endpoint is the metadata's
 	ep, why := registrationEndpoint(w.t.Profile)
 	if ep == "" {
 		return ctx, w.skipBecause("%s", why)
 	}
-	ans, err := registration.Register(ctx, w.t.HTTP, ep, registration.WebImplicitClient(w.reg.uris, w.t.ResponseType))
+	ans, err := registration.Register(ctx, w.sideClient("registration"), ep, registration.WebImplicitClient(w.reg.uris, w.t.ResponseType))
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -82,7 +83,8 @@ func registrationRefused(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	ep, _ := registrationEndpoint(w.t.Profile)
-	ans, err := registration.Register(ctx, w.t.HTTP, ep, registration.WebImplicitClient([]string{controlRedirectURI}, w.t.ResponseType))
+	ans, err := registration.Register(ctx, w.sideClient("registration (the positive control: a valid one)"), ep,
+		registration.WebImplicitClient([]string{controlRedirectURI}, w.t.ResponseType))
 	switch {
 	case err != nil:
 		return ctx, w.harnessErr(fmt.Errorf("the positive control (a valid registration): %w", err))

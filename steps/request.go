@@ -187,11 +187,11 @@ func paramTwice(ctx context.Context, name, first, second string) (context.Contex
 
 func advertisesComposite(ctx context.Context, rt string) (context.Context, error) {
 	w := worldFrom(ctx)
-	_, ok := w.t.Meta().ResponseTypes()
+	_, ok := w.meta().ResponseTypes()
 	switch {
 	case !ok:
 		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so whether it offers response_type %q is unknown", rt)
-	case !w.t.Meta().ListsResponseType(rt):
+	case !w.meta().ListsResponseType(rt):
 		return ctx, w.skipBecause("the target's metadata does not offer response_type %q in any word order", rt)
 	}
 	return ctx, nil
@@ -199,11 +199,11 @@ func advertisesComposite(ctx context.Context, rt string) (context.Context, error
 
 func doesNotAdvertise(ctx context.Context, rt string) (context.Context, error) {
 	w := worldFrom(ctx)
-	_, ok := w.t.Meta().ResponseTypes()
+	_, ok := w.meta().ResponseTypes()
 	switch {
 	case !ok:
 		return ctx, w.skipBecause("the target publishes no response_types_supported metadata, so it does not say whether it supports response_type %q", rt)
-	case w.t.Meta().ListsResponseType(rt):
+	case w.meta().ListsResponseType(rt):
 		return ctx, w.skipBecause("the target's metadata offers response_type %q", rt)
 	}
 	return ctx, nil
@@ -374,8 +374,10 @@ func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
 	p := w.t.Profile
 	endpoints := map[string]string{"in the target profile": p.AuthorizationEndpoint}
-	if v := w.t.Meta().AuthorizationEndpoint(); v != "" {
+	w.note("the target profile", "the authorization endpoint in use (the profile's, else the discovery document's): "+p.AuthorizationEndpoint)
+	if v := w.meta().AuthorizationEndpoint(); v != "" {
 		endpoints["in the metadata"] = v
+		w.metaJudged = true
 	}
 	return ctx, check.EndpointWithoutFragment(w.id(), endpoints)
 }
@@ -402,7 +404,7 @@ func endpointWithQuery(ctx context.Context) (context.Context, error) {
 	}
 	p := w.t.Profile
 	candidates := []string{p.AuthorizationEndpoint}
-	if v := w.t.Meta().AuthorizationEndpoint(); v != "" {
+	if v := w.meta().AuthorizationEndpoint(); v != "" {
 		candidates = append(candidates, v)
 	}
 	for _, ep := range candidates {

@@ -115,7 +115,7 @@ func namesNoScope(ctx context.Context) (context.Context, error) {
 
 func asksOfflineAccess(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
-	scopes, _ := w.t.Meta().ScopesSupported()
+	scopes, _ := w.meta().ScopesSupported()
 	var offline string
 	for _, s := range []string{"offline_access", "offline"} {
 		if slices.Contains(scopes, s) {
@@ -134,7 +134,7 @@ func asksOfflineAccess(ctx context.Context) (context.Context, error) {
 func asksResponseMode(ctx context.Context, mode string) (context.Context, error) {
 	w := worldFrom(ctx)
 	if mode == "form_post" {
-		if modes, ok := w.t.Meta().ResponseModes(); ok && !slices.Contains(modes, "form_post") {
+		if modes, ok := w.meta().ResponseModes(); ok && !slices.Contains(modes, "form_post") {
 			return ctx, w.skipBecause("the target's metadata lists response_modes_supported %q without form_post", modes)
 		}
 	}
@@ -241,7 +241,7 @@ func modeRefused(ctx context.Context) (context.Context, error) {
 // formPostJudgeable skips when the target shows no sign of supporting
 // form_post: it answered without a POST and its metadata does not list it.
 func formPostJudgeable(w *world) error {
-	modes, _ := w.t.Meta().ResponseModes()
+	modes, _ := w.meta().ResponseModes()
 	if w.ending.Method != "POST" && !slices.Contains(modes, "form_post") {
 		return w.skipBecause("the target answered response_mode=form_post without a form POST, and its metadata does not list form_post (an optional extension)")
 	}
@@ -326,7 +326,7 @@ func issNamesIssuer(ctx context.Context, which string) (context.Context, error) 
 		} else if !check.Succeeded(w.ending) {
 			return check.ClientGetsToken(w.id(), w.ending) // not a token response
 		}
-		advertised := w.t.Meta().IssParameterSupported()
+		advertised := w.meta().IssParameterSupported()
 		_, present := ps.Get("iss")
 		if !advertised && !present {
 			return w.skipBecause("the %s carries no iss and the target's metadata does not advertise authorization_response_iss_parameter_supported", which)

@@ -108,7 +108,8 @@ func offerLegacyTLS(ctx context.Context) (context.Context, error) {
 	if u, err := url.Parse(ep); err != nil || u.Scheme != "https" {
 		return ctx, w.skipBecause("the authorization endpoint is not https (%s), so there is no TLS to judge; scenario SEC-01 'Every page of the flow is served over https' reports it", ep)
 	}
-	v, err := agent.LegacyTLS(ctx, ep, w.t.Limits.Timeout)
+	_, rec := w.side("TLS probe")
+	v, err := rec.LegacyTLS(ctx, ep, w.t.Limits.Timeout)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

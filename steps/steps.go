@@ -326,7 +326,7 @@ func (w *world) controlled(ctx context.Context, verdict error) error {
 		return w.harnessErr(fmt.Errorf("the positive control (the unmodified request): %w", err))
 	}
 	if !p.OK {
-		w.evidence = append(w.evidence, p.Evidence)
+		w.evidence = append(w.evidence, p.Evidence.Clone()) // the report masks in place; the control is shared
 		return w.skipBecause("the unmodified request is refused too (client %q, redirect URI %q, response_type=%q: %s): this refusal proves nothing",
 			c.ClientID, uri, w.rt, p.Describe)
 	}
@@ -438,7 +438,7 @@ func tokenAcceptedByUserinfo(ctx context.Context) (context.Context, error) {
 			return err
 		}
 		token, _ := w.ending.Response().Get("access_token")
-		ans, err := resource.Get(ctx, w.t.HTTP, endpoint, token)
+		ans, err := resource.Get(ctx, w.sideClient("userinfo"), endpoint, token)
 		if err != nil {
 			return w.harnessErr(err)
 		}

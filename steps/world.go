@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -54,6 +56,13 @@ type world struct {
 	// browsers (a second request, a refused positive control) and side
 	// requests (userinfo, JWKS, registration), in the order they were made.
 	evidence []evidence.Group
+	// sides are the recorders of the side requests, each with the index of
+	// its group in evidence, filled when the outcome is read.
+	sides []sideRequest
+	// metaRead: the scenario read the discovery document; metaJudged: it
+	// judged it. Either shows discovery's exchanges in the evidence (see
+	// ScenarioOutcome).
+	metaRead, metaJudged bool
 
 	cmp  comparison // a second request (AEP-03, RT-02)
 	many manyFlows  // tokens of several flows (TOK-08)
@@ -154,8 +163,62 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 		o.Evidence.Groups = append(o.Evidence.Groups, evidence.FromHops("the flow", w.agent.Hops(), w.t.Redactor()))
 		o.Evidence.Actions = w.doneSteps()
 	}
-	o.Evidence.Groups = append(o.Evidence.Groups, w.evidence...)
+	o.Evidence.Groups = append(o.Evidence.Groups, w.extraGroups()...)
+	// The discovery document was fetched once for the run: a scenario that
+	// judged it, or read nothing else, shows where it came from.
+	if w.metaJudged || (w.metaRead && len(o.Evidence.Groups) == 0) {
+		if g, ok := w.t.Discovery(); ok {
+			o.Evidence.Groups = append(o.Evidence.Groups, g)
+		}
+	}
 	return o, true
+}
+
+// sideRequest is the recorder of one side request and where its group
+// sits in the scenario's evidence.
+type sideRequest struct {
+	at  int
+	rec *agent.Recorder
+}
+
+// side gives a side request labelled label ("userinfo", "JWKS",
+// "registration", "TLS probe") its client, whose exchanges become the
+// evidence group of that label, in the order the requests were made, and
+// whose answers' secrets the run's redactor learns.
+func (w *world) side(label string) (*http.Client, *agent.Recorder) {
+	hc, rec := w.t.Recorded()
+	w.sides = append(w.sides, sideRequest{at: len(w.evidence), rec: rec})
+	w.evidence = append(w.evidence, evidence.Group{Label: label})
+	return hc, rec
+}
+
+// sideClient is side's client.
+func (w *world) sideClient(label string) *http.Client {
+	hc, _ := w.side(label)
+	return hc
+}
+
+// note adds to the evidence what the scenario read without a request (the
+// target profile), so that a verdict made without one still says on what.
+func (w *world) note(label, what string) {
+	w.evidence = append(w.evidence, evidence.Group{Label: label, Note: what})
+}
+
+// meta is the discovery document, read by the scenario.
+func (w *world) meta() profile.Metadata {
+	w.metaRead = true
+	return w.t.Meta()
+}
+
+// extraGroups are the evidence groups beside the flow's browser, side
+// requests filled from their recorders; a side request that sent nothing
+// leaves no group.
+func (w *world) extraGroups() []evidence.Group {
+	groups := slices.Clone(w.evidence)
+	for _, s := range w.sides {
+		groups[s.at] = evidence.FromHops(groups[s.at].Label, s.rec.Hops(), w.t.Redactor())
+	}
+	return slices.DeleteFunc(groups, func(g evidence.Group) bool { return len(g.Exchanges) == 0 && g.Note == "" })
 }
 
 // harness records and returns a harness failure.

@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/implicitspec/implicitspec/internal/leak"
 	"github.com/implicitspec/implicitspec/internal/refserver"
 )
 
@@ -19,7 +18,15 @@ func noEnv(string) (string, bool) { return "", false }
 // writeProfile writes the reference server's profile, edited, to a file.
 func writeProfile(t *testing.T, edit func(string) string) string {
 	t.Helper()
-	srv, err := refserver.Start(refserver.Options{})
+	_, path := writeProfileWith(t, refserver.Options{}, edit)
+	return path
+}
+
+// writeProfileWith starts the reference server with opts and writes its
+// profile, edited, to a file.
+func writeProfileWith(t *testing.T, opts refserver.Options, edit func(string) string) (*refserver.Server, string) {
+	t.Helper()
+	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +35,7 @@ func writeProfile(t *testing.T, edit func(string) string) string {
 	if err := os.WriteFile(path, []byte(edit(string(srv.ProfileYAML()))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return srv, path
 }
 
 // closedPort returns a loopback address nothing listens on.
@@ -109,13 +116,28 @@ func TestExitCodes(t *testing.T) {
 		{"unknown response type", func(*testing.T) []string { return []string{"--response-type", "code"} }, noEnv, 2, `--response-type "code"`},
 		{"bad reference configuration", func(*testing.T) []string { return []string{"--reference", "offer=code"} }, noEnv, 2, "--reference"},
 		{"missing profile file", func(*testing.T) []string { return []string{"--target", "/nonexistent/target.yaml"} }, noEnv, 2, "cannot judge"},
-		{"tags selecting nothing", func(*testing.T) []string { return []string{"--tags", "@NO-SUCH-TAG"} }, noEnv, 2, "selects no scenario"},
+		{"tags selecting nothing", func(*testing.T) []string { return []string{"--tags", "@STATE-01&&@RT-03"} }, noEnv, 2, "selects no scenario"},
+		{"unknown tag", func(*testing.T) []string { return []string{"--tags", "@NO-SUCH-TAG"} }, noEnv, 2, "no scenario is tagged @NO-SUCH-TAG"},
+		{"a typo inside an exclusion", func(*testing.T) []string { return []string{"--tags", "@must&&~@SEC-1"} }, noEnv, 2, "nearest: @SEC-01"},
+		{"and refused with the hint", func(*testing.T) []string { return []string{"--tags", "@state and @must"} }, noEnv, 2, "old syntax"},
 		{"new tag syntax refused", func(*testing.T) []string { return []string{"--tags", "not @state"} }, noEnv, 2, "old syntax"},
 		{"trailing comma refused", func(*testing.T) []string { return []string{"--tags", "@state,"} }, noEnv, 2, "empty term"},
 		{"unknown fault", func(*testing.T) []string { return []string{"--fault", "no-such-fault"} }, noEnv, 2, "unknown fault"},
-		{"unknown format", func(*testing.T) []string { return []string{"--format", "nope", "--tags", "@STATE-01"} }, noEnv, 2, "cannot judge"},
+		{"unknown format", func(*testing.T) []string { return []string{"--format", "nope", "--tags", "@STATE-01"} }, noEnv, 2, `unknown format "nope"`},
+		{"two formats on stdout", func(*testing.T) []string { return []string{"--format", "console,junit"} }, noEnv, 2, "both write to standard output"},
+		// A report path that cannot be written is found before the target is
+		// contacted: the error names the path, not the unreachable server.
+		{"unwritable report path", func(t *testing.T) []string {
+			return []string{"--format", "console,junit:/nonexistent/dir/x.xml", "--target", writeProfile(t, func(y string) string {
+				y = strings.ReplaceAll(y, "issuer: ", "# issuer: ")
+				return strings.ReplaceAll(y, "authorization_endpoint: https://127.0.0.1:", "authorization_endpoint: https://"+unreachable+"/x?port=")
+			})}
+		}, noEnv, 2, "/nonexistent/dir/x.xml"},
 		{"bad flag", func(*testing.T) []string { return []string{"--no-such-flag"} }, noEnv, 2, "flag provided but not defined: -no-such-flag"},
 		{"help", func(*testing.T) []string { return []string{"-h"} }, noEnv, 0, "Exit codes: 0 pass"},
+		{"help shows double-dash flags", func(*testing.T) []string { return []string{"--help"} }, noEnv, 0, "  --target string"},
+		{"help shows examples", func(*testing.T) []string { return []string{"--help"} }, noEnv, 0, "implicitspec --target idp.yaml --report-dir out"},
+		{"deadline reached", func(*testing.T) []string { return []string{"--deadline", "1ns"} }, noEnv, 2, ""},
 	}
 	// An OpenID Connect provider that leaves plain token out and refuses it,
 	// in each shape real servers use, passes strictly with exit 0: the flow
@@ -152,95 +174,58 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// TestNoSecretsInOutput runs failing and passing scenarios with every report
-// format and looks for the password and any unmasked token in all of it.
+// TestNoSecretsInOutput runs passing and failing scenarios, faults that put
+// tokens in odd places among them, with every output, and looks in all of
+// it — console, godog's pretty output, JUnit, Cucumber JSON (its base64
+// attachments decoded), the HTML report — for every secret value the
+// server issued or was given: the password, each access token, ID token,
+// refresh token and code, each cookie. By value and decoded, not by pattern.
 func TestNoSecretsInOutput(t *testing.T) {
-	var password string
-	path := writeProfile(t, func(y string) string {
-		for _, line := range strings.Split(y, "\n") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "password:"); ok {
-				password = strings.Trim(strings.TrimSpace(v), `"'`)
-			}
-		}
-		return y
-	})
-	if len(password) < 8 {
-		t.Fatalf("could not read the reference password from the profile")
+	runs := [][]string{
+		nil,
+		{"token-in-query", "response-in-query", "form-post-method-get", "refresh-token-issued", "code-added"},
+		{"token-beside-error", "errors-in-query", "unknown-client-page-unescaped", "omitted-scope-server-error"},
 	}
-	dir := t.TempDir()
-	for _, fault := range []string{"", "token-in-query", "response-in-query"} {
-		args := []string{"--format", "pretty,cucumber:" + filepath.Join(dir, "c.json") + ",junit:" + filepath.Join(dir, "j.xml")}
-		if fault == "" {
-			args = append(args, "--target", path)
-		} else {
-			args = append(args, "--fault", fault)
-		}
-		var stdout, stderr bytes.Buffer
-		run(context.Background(), args, &stdout, &stderr, noEnv)
-		outputs := map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}
-		for _, f := range []string{"c.json", "j.xml"} {
-			b, err := os.ReadFile(filepath.Join(dir, f))
-			if err != nil {
-				t.Fatal(err)
+	for _, names := range runs {
+		t.Run(strings.Join(append([]string{"faults"}, names...), " "), func(t *testing.T) {
+			if testing.Short() && names != nil {
+				t.Skip("full runs: not in -short")
 			}
-			outputs[f] = string(b)
-		}
-		evidence := embeddings(t, []byte(outputs["c.json"]))
-		if !strings.Contains(evidence, "the fragment never leaves the device") {
-			t.Errorf("fault %q: the Cucumber JSON carries no evidence transcript", fault)
-		}
-		outputs["evidence"] = evidence
-		for name, out := range outputs {
-			if fault == "" && strings.Contains(out, password) {
-				t.Errorf("%s contains the resource owner's password", name)
-			}
-			for _, p := range []string{"access_token=", "access_token\\u003d"} {
-				for rest := out; ; {
-					i := strings.Index(rest, p)
-					if i < 0 {
-						break
-					}
-					rest = rest[i+len(p):]
-					// "forged" is the STATE-03 probe's own text, not a token.
-					if rest != "" && !strings.HasPrefix(rest, "[redacted]") && !strings.HasPrefix(rest, "forged") &&
-						!strings.HasPrefix(rest, "&") && !strings.HasPrefix(rest, `"`) {
-						t.Errorf("fault %q: %s shows a token: …%s", fault, name, rest[:min(len(rest), 40)])
-						break
-					}
+			var faults []refserver.Fault
+			for _, n := range names {
+				f, ok := refserver.LookupFault(n)
+				if !ok {
+					t.Fatalf("no fault %q", n)
 				}
+				faults = append(faults, f)
 			}
-		}
-	}
-}
-
-// embeddings decodes every attachment of a Cucumber JSON report.
-func embeddings(t *testing.T, report []byte) string {
-	t.Helper()
-	var feats []struct {
-		Elements []struct {
-			Steps []struct {
-				Embeddings []struct {
-					Data string `json:"data"`
-				} `json:"embeddings"`
-			} `json:"steps"`
-		} `json:"elements"`
-	}
-	if err := json.Unmarshal(report, &feats); err != nil {
-		t.Fatalf("cucumber report: %v", err)
-	}
-	var b strings.Builder
-	for _, f := range feats {
-		for _, e := range f.Elements {
-			for _, s := range e.Steps {
-				for _, em := range s.Embeddings {
-					data, err := base64.StdEncoding.DecodeString(em.Data)
+			srv, path := writeProfileWith(t, refserver.Options{Faults: faults}, func(y string) string { return y })
+			dir := t.TempDir()
+			outputs := map[string]string{}
+			for _, format := range []string{"console", "pretty"} {
+				var stdout, stderr bytes.Buffer
+				run(context.Background(), []string{"--target", path, "--format", format, "--report-dir", dir, "-v"}, &stdout, &stderr, noEnv)
+				outputs[format+" stdout"], outputs[format+" stderr"] = stdout.String(), stderr.String()
+				for _, f := range []string{"junit.xml", "cucumber.json", "report.html"} {
+					b, err := os.ReadFile(filepath.Join(dir, f))
 					if err != nil {
-						t.Fatalf("embedding: %v", err)
+						t.Fatal(err)
 					}
-					b.Write(data)
+					outputs[format+" "+f] = string(b)
 				}
 			}
-		}
+			secrets := srv.Secrets()
+			if len(secrets) < 20 {
+				t.Fatalf("the server issued only %d secrets: the run did not run", len(secrets))
+			}
+			for name, out := range outputs {
+				if found := leak.Find(out, secrets); len(found) > 0 {
+					t.Errorf("%s shows %d of the run's secrets, e.g. %q", name, len(found), found[0][:min(len(found[0]), 12)]+"…")
+				}
+			}
+			if !strings.Contains(outputs["console cucumber.json"], "evidence") || !strings.Contains(outputs["console report.html"], "the flow") {
+				t.Errorf("the reports carry no evidence: the search above proved nothing")
+			}
+		})
 	}
-	return b.String()
 }

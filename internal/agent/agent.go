@@ -41,7 +41,14 @@ type Config struct {
 	AllowedOrigins     []string // "scheme://host[:port]" origins the agent may contact; at least one
 	ClientURIs         []string // the client's redirect URIs: never contacted
 	UserAgent          string   // default "implicitspec/0.1"
+	// Secrets, when set, is told every secret the browser sees, at the hop
+	// it sees it (see noteSecrets): the run's redactor, so that it knows
+	// each token and cookie before anything quoting them is written.
+	Secrets SecretSink
 }
+
+// SecretSink is told the secrets the agent sees (*redact.Redactor is one).
+type SecretSink interface{ Add(secret string) }
 
 // Hop is one request the browser made, or refused to make — evidence.
 type Hop struct {
@@ -56,6 +63,9 @@ type Hop struct {
 	Via           string // what caused the hop: "start", "redirect 302", "form", "meta refresh", "script", "link"
 	Sent          bool   // false: the agent refused to send it (client URI or foreign origin)
 	Err           string
+	// Note says what an exchange that is not HTTP found (the TLS probe's
+	// handshake).
+	Note string
 }
 
 // Page is a response the browser rendered (not a redirect).
@@ -356,6 +366,7 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody+1))
 	a.fillHop(&hop, resp, data)
+	noteBody(a.cfg.Secrets, data)
 	if err != nil {
 		e := classify(err, ctx, rctx, hop.URL)
 		hop.Err = "reading body: " + e.Err.Error()
@@ -449,7 +460,9 @@ func excerpt(b []byte, n int) string {
 	return string(b[:n])
 }
 
+// record logs the hop and tells the sink the secrets it carries.
 func (a *Agent) record(h Hop) {
+	noteSecrets(a.cfg.Secrets, h)
 	a.mu.Lock()
 	a.hops = append(a.hops, h)
 	a.mu.Unlock()

@@ -46,6 +46,7 @@ func (a *Agent) Probe(ctx context.Context, method, rawURL, body string, header h
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody))
 	a.fillHop(&hop, resp, data)
+	noteBody(a.cfg.Secrets, data)
 	a.record(hop)
 	return hop, nil
 }

@@ -42,12 +42,31 @@ type Exchange struct {
 	// Body is an excerpt of the page as the server sent it. It is text:
 	// every report escapes it (Text escapes markup itself).
 	Body string `json:"body,omitempty"`
+	// Note says what an exchange that is not HTTP found (the TLS probe's
+	// handshake: "the server refused the handshake").
+	Note string `json:"note,omitempty"`
 }
 
 // Group is a sequence of exchanges made for one purpose.
 type Group struct {
 	Label     string     `json:"label"` // "the flow", "the positive control", "userinfo", …
 	Exchanges []Exchange `json:"exchanges"`
+	// Note says what the scenario read without a request (the target
+	// profile), or what a group without exchanges stands for.
+	Note string `json:"note,omitempty"`
+}
+
+// Clone is a deep copy of g: Redact masks in place, and a group (a cached
+// positive control) may be shared by several scenarios.
+func (g Group) Clone() Group {
+	c := g
+	c.Exchanges = make([]Exchange, len(g.Exchanges))
+	for i, x := range g.Exchanges {
+		x.Header = append([]Pair(nil), x.Header...)
+		x.Fragment = append([]Pair(nil), x.Fragment...)
+		c.Exchanges[i] = x
+	}
+	return c
 }
 
 // Evidence is everything one scenario (or the run's preparation) sent and
@@ -73,7 +92,7 @@ func FromHops(label string, hops []agent.Hop, r *redact.Redactor) Group {
 	g := Group{Label: label}
 	for _, h := range hops {
 		x := Exchange{Method: h.Method, URL: r.String(h.URL), Via: h.Via, RequestBody: r.String(h.RequestBody),
-			Sent: h.Sent, Err: r.String(h.Err), Status: h.Status}
+			Sent: h.Sent, Err: r.String(h.Err), Status: h.Status, Note: r.String(h.Note)}
 		hdr := r.Header(h.Header)
 		for _, name := range interesting {
 			for _, v := range hdr.Values(name) {
@@ -133,9 +152,11 @@ func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 // every token it saw is known.
 func (e *Evidence) Redact(r *redact.Redactor) {
 	for gi := range e.Groups {
+		e.Groups[gi].Note = r.String(e.Groups[gi].Note)
 		for xi := range e.Groups[gi].Exchanges {
 			x := &e.Groups[gi].Exchanges[xi]
 			x.URL, x.RequestBody, x.Err, x.Body = r.String(x.URL), r.String(x.RequestBody), r.String(x.Err), r.String(x.Body)
+			x.Note = r.String(x.Note)
 			for i := range x.Header {
 				x.Header[i].Value = r.String(x.Header[i].Value)
 			}
@@ -159,6 +180,9 @@ func (e Evidence) Text() string {
 	}
 	for _, g := range e.Groups {
 		fmt.Fprintf(&b, "--- %s ---\n", g.Label)
+		if g.Note != "" {
+			fmt.Fprintf(&b, "%s\n", g.Note)
+		}
 		for i, x := range g.Exchanges {
 			writeExchange(&b, i+1, x)
 		}
@@ -186,6 +210,8 @@ func writeExchange(b *strings.Builder, n int, x Exchange) {
 		b.WriteString("   not sent: the browser stops here; the fragment never leaves the device\n")
 	case x.Err != "":
 		fmt.Fprintf(b, "   error: %s\n", x.Err)
+	case x.Status == 0 && x.Note != "":
+		fmt.Fprintf(b, "   %s\n", x.Note)
 	default:
 		fmt.Fprintf(b, "   ← HTTP %d\n", x.Status)
 		for _, h := range x.Header {

@@ -2,18 +2,21 @@ package idps
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/implicitspec/implicitspec/internal/expect"
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/suite"
 	"github.com/implicitspec/implicitspec/internal/target"
 )
 
-var updateIdPs = flag.Bool("update-idps", false, "rewrite testdata/idps/<name>/expected.yaml from this run (judgements are kept; new failures get TODO)")
+var updateIdPs = flag.Bool("update-idps", false, "rewrite testdata/idps/<name>/expected.yaml from this run (reasons are kept; new failures get TODO)")
 
 // moduleRoot is where relative profile paths in IMPLICITSPEC_IDPS start.
 func moduleRoot(t *testing.T) string {
@@ -76,28 +79,34 @@ func checkServer(t *testing.T, name, profilePath string) {
 		t.Fatalf("%s: run: %v", name, err)
 	}
 	recPath := filepath.Join(filepath.Dir(profilePath), "expected.yaml")
-	rec, err := ReadRecord(recPath)
+	rec, err := expect.Read(recPath)
 	switch {
-	case os.IsNotExist(err) && *updateIdPs:
-		rec = &Record{Server: name}
+	case errors.Is(err, fs.ErrNotExist) && *updateIdPs:
+		rec = &expect.File{Server: name}
 	case err != nil:
 		t.Fatalf("%s: %v (record one with -update-idps)", name, err)
 	}
 	if *updateIdPs {
-		rec = Update(rec, rep)
-		if err := WriteRecord(recPath, rec); err != nil {
+		rec = expect.Record(rep, rec)
+		if rec.Server == "" {
+			rec.Server = name
+		}
+		if err := expect.Write(recPath, rec); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("%s: rewrote %s", name, recPath)
 	}
-	probs := Compare(rec, rep)
+	probs := expect.Compare(rec, rep)
 	for _, pr := range probs {
 		t.Errorf("%s: %s", name, pr)
 	}
 	if len(probs) > 0 {
+		t.Logf("%s: re-record with: testdata/idps/run.sh %s -- go test -count=1 -run TestIdPs ./internal/idps -update-idps", name, name)
+	}
+	if len(probs) > 0 {
 		for _, r := range rep.Results {
 			if r.Verdict != suite.Passed {
-				t.Logf("%s [%s] %s: %s\n%s", r.Verdict, strings.Join(r.IDs, " "), r.Name, Normalize(r.Message), r.Evidence.Text())
+				t.Logf("%s [%s] %s: %s\n%s", r.Verdict, strings.Join(r.IDs, " "), r.Name, expect.Normalize(r.Message), r.Evidence.Text())
 			}
 		}
 	}

@@ -1,23 +1,36 @@
 // Package redact removes secrets — passwords, tokens, cookies — from anything
 // the harness prints, attaches or writes. Auditors read the evidence; nobody
 // should be able to lift a live credential from it.
+//
+// A run has one Redactor. Everything that sees a secret (the browser at each
+// hop, the recorder of side requests) registers it there with Add, so that by
+// the time a report is written the Redactor knows every secret the run saw,
+// in every spelling it may take in an artefact. String also masks by
+// structure — secret parameters, inputs and JSON members — what nobody
+// registered.
 package redact
 
 import (
+	"cmp"
 	"net/http"
-	"net/url"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Mask replaces a secret.
 const Mask = "[redacted]"
 
+// minSecret is the shortest literal worth masking: masking "a" everywhere
+// would destroy the evidence without protecting anything.
+const minSecret = 4
+
 // SecretParam says whether a parameter of this name carries a credential wherever it
-// appear: query, fragment or form body.
+// appear: query, fragment, form body, a form's input or a JSON member.
 func SecretParam(name string) bool {
 	switch strings.ToLower(name) {
 	case "access_token", "id_token", "refresh_token", "code", "password", "passwd", "pw",
-		"client_secret", "assertion", "client_assertion", "session_state":
+		"client_secret", "assertion", "client_assertion", "session_state", "registration_access_token":
 		return true
 	}
 	return false
@@ -33,10 +46,16 @@ func secretHeader(name string) bool {
 }
 
 // Redactor masks the literal secrets it was given (the resource owner's
-// password, tokens seen in this run) wherever they occur, plus every secret
-// parameter and header by name.
+// password, every token and cookie the run saw) wherever they occur, in
+// each spelling an artefact may hold them (percent-encoded, HTML-escaped,
+// base64), plus every secret parameter, input and JSON member by name. It is
+// safe for concurrent use: scenarios register secrets while others are
+// being written.
 type Redactor struct {
-	literals []string
+	mu    sync.Mutex
+	known map[string]bool   // the secrets as registered
+	forms map[string]bool   // every spelling of them that String masks
+	rep   *strings.Replacer // built from forms; nil when a secret was added since
 }
 
 // New returns a Redactor for the given literal secrets (empty ones ignored).
@@ -48,26 +67,90 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// Add registers one more literal secret. Short values are ignored: masking
-// "a" everywhere would destroy the evidence without protecting anything.
+// Add registers one more literal secret. Values shorter than four bytes are
+// ignored. Add on a nil Redactor does nothing.
 func (r *Redactor) Add(secret string) {
-	if len(secret) < 4 {
+	if r == nil || len(secret) < minSecret {
 		return
 	}
-	r.literals = append(r.literals, secret, url.QueryEscape(secret), url.PathEscape(secret))
-}
-
-// String masks the literal secrets in s, then the values of secret
-// parameters in any URL or form encoded text it holds.
-func (r *Redactor) String(s string) string {
-	if r != nil {
-		for _, lit := range r.literals {
-			if lit != "" {
-				s = strings.ReplaceAll(s, lit, Mask)
-			}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.known[secret] {
+		return
+	}
+	if r.known == nil {
+		r.known, r.forms = map[string]bool{}, map[string]bool{}
+	}
+	r.known[secret] = true
+	for _, f := range spellings(secret) {
+		if len(f) >= minSecret && !r.forms[f] {
+			r.forms[f] = true
+			r.rep = nil
 		}
 	}
-	return Params(s)
+}
+
+// Len is how many distinct secrets were registered.
+func (r *Redactor) Len() int {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.known)
+}
+
+// Knows says whether secret was registered.
+func (r *Redactor) Knows(secret string) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.known[secret]
+}
+
+// replacer is the Replacer for every spelling, built when a secret was
+// added since the last call. Longest first: strings.Replacer tries its
+// pairs in order at each position, so a secret that contains another is
+// masked whole rather than half.
+func (r *Redactor) replacer() *strings.Replacer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rep != nil || len(r.forms) == 0 {
+		return r.rep
+	}
+	forms := make([]string, 0, len(r.forms))
+	for f := range r.forms {
+		forms = append(forms, f)
+	}
+	slices.SortFunc(forms, func(a, b string) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, Mask)
+	}
+	r.rep = strings.NewReplacer(pairs...)
+	return r.rep
+}
+
+// String masks the literal secrets in s, then, by structure, the values of
+// secret parameters in any URL or form-encoded text it holds, of inputs
+// named like them in markup, and of JSON members named like them.
+func (r *Redactor) String(s string) string {
+	if s == "" {
+		return s
+	}
+	if r != nil {
+		if rep := r.replacer(); rep != nil {
+			s = rep.Replace(s)
+		}
+	}
+	return Structure(s)
 }
 
 // Header returns a copy of h with credential headers masked and the rest
@@ -85,61 +168,4 @@ func (r *Redactor) Header(h http.Header) http.Header {
 		}
 	}
 	return out
-}
-
-// Params masks the values of secret parameters in s, where s is a URL, a
-// query, a fragment or a form body. It works on the raw text so that
-// everything else stays byte for byte as it was: encoding bugs are evidence.
-func Params(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	i := 0
-	for i < len(s) {
-		// A parameter starts at the string start or after one of ? # & ; or
-		// a quote/space (the parameter may sit inside HTML or a sentence).
-		start := i
-		j := start
-		for j < len(s) && !isDelim(s[j]) && s[j] != '=' {
-			j++
-		}
-		if j < len(s) && s[j] == '=' {
-			name, _ := url.QueryUnescape(s[start:j])
-			k := j + 1
-			for k < len(s) && !isDelim(s[k]) {
-				k++
-			}
-			b.WriteString(s[start : j+1])
-			if SecretParam(lastWord(name)) && k > j+1 {
-				b.WriteString(Mask)
-			} else {
-				b.WriteString(s[j+1 : k])
-			}
-			i = k
-		} else {
-			b.WriteString(s[start:j])
-			i = j
-		}
-		if i < len(s) {
-			b.WriteByte(s[i])
-			i++
-		}
-	}
-	return b.String()
-}
-
-func isDelim(c byte) bool {
-	switch c {
-	case '?', '#', '&', ';', ' ', '"', '\'', '<', '>', '\n', '\r', '\t', ',':
-		return true
-	}
-	return false
-}
-
-// lastWord trims a name down to its last run of name characters, so that
-// "https://x/cb#access_token" style run-ons still match.
-func lastWord(name string) string {
-	if i := strings.LastIndexAny(name, "/:("); i >= 0 {
-		return name[i+1:]
-	}
-	return name
 }

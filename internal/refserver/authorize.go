@@ -550,6 +550,7 @@ func (s *Server) startInteraction(w http.ResponseWriter, r *http.Request, pr *pe
 	browser := cookieValue(r, browserCookie)
 	if browser == "" {
 		browser = mustRandomToken(16)
+		s.remember(browser)
 		http.SetCookie(w, s.cookie(browserCookie, browser))
 	}
 	pr.id = mustRandomToken(16)

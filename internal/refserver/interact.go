@@ -368,7 +368,7 @@ func (s *Server) respondDenied(w http.ResponseWriter, t responseTarget) {
 	}
 	if s.faults.on(FaultTokenBesideError) {
 		// RFC 6749 §4.2.2.1: an error response carries no access token.
-		params := []kv{{name: "error", value: code}, {name: "access_token", value: mustRandomToken(32)}}
+		params := []kv{{name: "error", value: code}, {name: "access_token", value: s.minted(mustRandomToken(32))}}
 		params = s.appendIss(s.faults, params, false)
 		if t.hasState {
 			params = append(params, kv{name: "state", value: t.state})

@@ -120,6 +120,7 @@ func (s *Server) respondSuccess(w http.ResponseWriter, pr pendingRequest, grante
 			s.respondError(w, t, authzError{"server_error", "The ID token could not be signed."})
 			return
 		}
+		s.remember(idt)
 		params = append(params, kv{name: "id_token", value: idt})
 	}
 	params = s.appendIss(fs, params, true)
@@ -144,6 +145,7 @@ func (s *Server) flowFaults(rt string) faultSet {
 // by the authorization server.").
 func (s *Server) issueAccessToken(fs faultSet, pr pendingRequest, granted []string, user string) string {
 	token := s.newAccessToken(fs)
+	s.remember(token)
 	s.storeToken(token, grant{username: user, clientID: pr.clientID, scopes: granted, expires: time.Now().Add(tokenLifetime)})
 	if fs.on(FaultEmptyAccessToken) {
 		return ""
@@ -194,16 +196,16 @@ func (s *Server) accessTokenParams(fs faultSet, pr pendingRequest, granted []str
 	// token."
 	if fs.on(FaultRefreshTokenIssued) ||
 		(fs.on(FaultRefreshTokenOffline) && slices.Contains(granted, "offline_access")) {
-		params = append(params, kv{name: "refresh_token", value: mustRandomToken(32)})
+		params = append(params, kv{name: "refresh_token", value: s.minted(mustRandomToken(32))})
 	}
 	// Multiple Response Type Encoding Practices §5: response_type=token
 	// returns the access token only — no code, no id_token (these faults
 	// concern the plain token response only, FaultReach).
 	if !pr.oidc.idToken && fs.on(FaultCodeAdded) {
-		params = append(params, kv{name: "code", value: mustRandomToken(16)})
+		params = append(params, kv{name: "code", value: s.minted(mustRandomToken(16))})
 	}
 	if !pr.oidc.idToken && fs.on(FaultIDTokenAdded) {
-		params = append(params, kv{name: "id_token", value: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9."})
+		params = append(params, kv{name: "id_token", value: s.minted("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.")})
 	}
 	return params
 }

@@ -50,6 +50,12 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	// issued is every secret the server minted or was given, in order
+	// (Secrets); its own lock, so that it can be taken under mu or not.
+	secretsMu sync.Mutex
+	issued    []string
+	issuedSet map[string]bool
+
 	mu       sync.Mutex
 	pending  map[string]*pendingRequest
 	sessions map[string]session
@@ -129,6 +135,7 @@ func Start(opts Options) (*Server, error) {
 		tokens:    map[string]grant{},
 		dynamic:   map[string]client{},
 	}
+	s.remember(password)
 	s.httpSrv = &http.Server{
 		Handler: s.routes(),
 		TLSConfig: &tls.Config{
@@ -186,6 +193,42 @@ func (s *Server) Close() error {
 		s.closeErr = err
 	})
 	return s.closeErr
+}
+
+// Secrets lists every secret the server issued or was given so far, in the
+// order it first did: the resource owner's password, each access token
+// (also a fault's, and one minted but withheld), ID token (the whole JWT),
+// refresh token and authorization code a fault adds, and each browser and
+// session cookie value it set. Its clients are public, so there are no
+// client secrets. A test of the harness's reports looks for each of them,
+// by value. Safe for concurrent use.
+func (s *Server) Secrets() []string {
+	s.secretsMu.Lock()
+	defer s.secretsMu.Unlock()
+	return slices.Clone(s.issued)
+}
+
+// remember records a secret for Secrets, once.
+func (s *Server) remember(secret string) {
+	if secret == "" {
+		return
+	}
+	s.secretsMu.Lock()
+	defer s.secretsMu.Unlock()
+	if s.issuedSet[secret] {
+		return
+	}
+	if s.issuedSet == nil {
+		s.issuedSet = map[string]bool{}
+	}
+	s.issuedSet[secret] = true
+	s.issued = append(s.issued, secret)
+}
+
+// minted is remember for a secret written straight into a response.
+func (s *Server) minted(secret string) string {
+	s.remember(secret)
+	return secret
 }
 
 // offers reports whether the server offers the response type rt

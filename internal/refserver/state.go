@@ -134,6 +134,7 @@ func (s *Server) clearForceLogin(id string) {
 
 func (s *Server) newSession(user string) string {
 	id := mustRandomToken(32)
+	s.remember(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked(time.Now())

@@ -27,7 +27,10 @@ func (a Answer) NeedsInitialToken() bool {
 }
 
 // Register posts metadata as JSON to endpoint. The error is for transport
-// trouble only; any HTTP answer is returned for judging.
+// trouble only; any HTTP answer is returned for judging. hc should be a
+// recording client (agent.Recorder): the answer of an accepting server
+// carries a client_secret or registration_access_token, which the run's
+// redactor must learn, and the exchange is evidence.
 func Register(ctx context.Context, hc *http.Client, endpoint string, metadata map[string]any) (Answer, error) {
 	c := resty.NewWithClient(hc).SetRedirectPolicy(resty.NoRedirectPolicy())
 	resp, err := c.R().

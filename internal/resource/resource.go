@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
 // Answer is what the resource server said.
@@ -21,7 +23,9 @@ type Answer struct {
 }
 
 // Get requests endpoint with "Authorization: Bearer <token>". The error is
-// for transport trouble only; any HTTP answer is returned for judging.
+// for transport trouble only; any HTTP answer is returned for judging. hc
+// should be a recording client (agent.Recorder): the exchange is evidence,
+// and the run's redactor learns the secrets of the answer from it.
 func Get(ctx context.Context, hc *http.Client, endpoint, token string) (*Answer, error) {
 	c := resty.NewWithClient(hc).SetRedirectPolicy(resty.NoRedirectPolicy())
 	resp, err := c.R().
@@ -33,7 +37,9 @@ func Get(ctx context.Context, hc *http.Client, endpoint, token string) (*Answer,
 	if err != nil {
 		return nil, fmt.Errorf("userinfo request to %s: %w", endpoint, scrub(err, token))
 	}
-	body := resp.String()
+	// Masked before it is cut, so that a cut never leaves half a secret:
+	// the token in any spelling, and any secret member of the answer.
+	body := redact.New(token).String(resp.String())
 	if len(body) > 256 {
 		body = body[:256] + "…"
 	}
@@ -41,7 +47,7 @@ func Get(ctx context.Context, hc *http.Client, endpoint, token string) (*Answer,
 		Status:          resp.StatusCode(),
 		WWWAuthenticate: resp.Header().Get("WWW-Authenticate"),
 		ContentType:     resp.Header().Get("Content-Type"),
-		BodyExcerpt:     strings.ReplaceAll(body, token, "[redacted]"),
+		BodyExcerpt:     body,
 	}, nil
 }
 
@@ -50,5 +56,5 @@ func scrub(err error, token string) error {
 	if token == "" || !strings.Contains(err.Error(), token) {
 		return err
 	}
-	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "[redacted]"))
+	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, redact.Mask))
 }

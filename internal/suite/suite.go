@@ -8,14 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
-	"github.com/cucumber/godog/formatters"
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/implicitspec/implicitspec/features"
@@ -39,6 +38,10 @@ type Config struct {
 	// Progress, when set, is called as each scenario is judged, one call
 	// at a time.
 	Progress func(done, total int, r Result)
+	// Instrument, when set, adds to each scenario's context after the
+	// steps are bound: tests use it to make a step panic, to prove that a
+	// harness crash is never reported as the server's failure.
+	Instrument func(*godog.ScenarioContext)
 }
 
 // Verdict is the outcome of one scenario.
@@ -141,53 +144,6 @@ type Report struct {
 // a green run that checked nothing must not look like a pass.
 var ErrNothingSelected = errors.New("the tag expression selects no scenario")
 
-var tagTerm = regexp.MustCompile(`^~?@?[A-Za-z0-9_.:-]+$`)
-
-// ValidateTags rejects expressions godog v0.16 would silently misread: the
-// new "not/and/or" syntax, empty terms, trailing commas.
-func ValidateTags(expr string) error {
-	if strings.TrimSpace(expr) == "" {
-		return nil
-	}
-	for _, or := range strings.Split(expr, ",") {
-		for _, term := range strings.Split(or, "&&") {
-			term = strings.TrimSpace(term)
-			if f := strings.Fields(term); len(f) > 1 {
-				term = f[0]
-			}
-			if term == "" {
-				return fmt.Errorf("tag expression %q has an empty term (write @a,@b for or, @a&&@b for and, ~@a for not)", expr)
-			}
-			if !tagTerm.MatchString(term) {
-				return fmt.Errorf("tag expression %q: %q is not a tag (write @a,@b for or, @a&&@b for and, ~@a for not)", expr, term)
-			}
-			switch strings.ToLower(strings.TrimLeft(term, "~@")) {
-			case "not", "and", "or":
-				return fmt.Errorf("tag expression %q uses %q: this godog reads the old syntax (~@a for not, @a&&@b for and, @a,@b for or)", expr, term)
-			}
-		}
-	}
-	return nil
-}
-
-// ValidateFormat checks godog formatter names before anything starts, so a
-// typo is a one-line error rather than godog's usage text.
-func ValidateFormat(format string) error {
-	known := godog.AvailableFormatters()
-	for _, f := range strings.Split(format, ",") {
-		name, _, _ := strings.Cut(strings.TrimSpace(f), ":")
-		if _, ok := known[name]; !ok {
-			names := make([]string, 0, len(known))
-			for n := range known {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			return fmt.Errorf("unknown format %q (known: %s; each may be name:file)", name, strings.Join(names, ", "))
-		}
-	}
-	return nil
-}
-
 // Scenario is one selected scenario, before it runs.
 type Scenario struct {
 	URI     string
@@ -208,7 +164,7 @@ func Scenarios(tags string) ([]Scenario, error) {
 	if err := ValidateTags(tags); err != nil {
 		return nil, err
 	}
-	ts := godog.TestSuite{Options: &godog.Options{Tags: tags, FS: features.FS, Paths: []string{"."}}}
+	ts := godog.TestSuite{Options: &godog.Options{Tags: tags, FS: features.FS, Paths: featurePaths()}}
 	feats, err := ts.RetrieveFeatures()
 	if err != nil {
 		return nil, err
@@ -270,6 +226,16 @@ func stepKeywords(doc *messages.GherkinDocument) map[string]string {
 	return kw
 }
 
+// featurePaths lists the feature files in the flow's order.
+func featurePaths() []string {
+	entries, err := fs.Glob(features.FS, "*.feature")
+	if err != nil || len(entries) == 0 {
+		return []string{"."}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return featureLess(entries[i], entries[j]) })
+	return entries
+}
+
 // featureLess orders feature files by their leading number, then name:
 // "2b_…" after "2_…", "10_…" after "9_…".
 func featureLess(a, b string) bool {
@@ -327,6 +293,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		Name: "implicitspec",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			steps.Initialize(sc, cfg.Target)
+			if cfg.Instrument != nil {
+				cfg.Instrument(sc)
+			}
 			sc.Before(col.before)
 			sc.StepContext().After(col.afterStep)
 			sc.After(col.after)
@@ -338,7 +307,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			Tags:           cfg.Tags,
 			Concurrency:    max(cfg.Concurrency, 1),
 			FS:             features.FS,
-			Paths:          []string{"."},
+			Paths:          featurePaths(), // in the flow's order, so the console reads as the flow goes
 			NoColors:       cfg.NoColors,
 			DefaultContext: ctx,
 		},
@@ -454,11 +423,13 @@ func (c *collector) judge(ctx context.Context, o steps.Outcome, err error) (Verd
 }
 
 // stopReason says why ctx ended.
-func stopReason(ctx context.Context) string {
+func stopReason(ctx context.Context) string { return "the run was " + stopWord(ctx) }
+
+func stopWord(ctx context.Context) string {
 	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-		return "the run's deadline passed"
+		return "stopped by its deadline"
 	}
-	return "the run was interrupted"
+	return "interrupted"
 }
 
 // mergeSteps gives every step of the scenario its status: those godog did
@@ -494,7 +465,7 @@ func (c *collector) report(ctx context.Context) *Report {
 		rep.Results = append(rep.Results, r)
 	}
 	if n := rep.Count(NotRun); n > 0 {
-		rep.Info.Stopped = fmt.Sprintf("%s after %d/%d", strings.TrimPrefix(stopReason(ctx), "the run "), len(c.selected)-n, len(c.selected))
+		rep.Info.Stopped = fmt.Sprintf("%s after %d/%d", stopWord(ctx), len(c.selected)-n, len(c.selected))
 	}
 	return rep
 }
@@ -551,43 +522,17 @@ func (r *Report) ExitCode() int {
 // JUnit may call a failure.
 func (v Verdict) Gates() bool { return v == Failed }
 
-// WriteSummary prints the verdict of each scenario that did not simply pass,
-// then the totals and the exit code.
-func (r *Report) WriteSummary(w io.Writer) {
-	labels := map[Verdict]string{Failed: "FAILED", Warned: "WARNING", Info: "INFO (BCP)", Skipped: "SKIPPED", Errored: "CANNOT JUDGE"}
-	for _, v := range []Verdict{Failed, Errored, Warned, Info, Skipped} {
-		for _, res := range r.Results {
-			if res.Verdict != v {
-				continue
-			}
-			rt := ""
-			if res.ResponseType != "" {
-				rt = fmt.Sprintf(", response_type=%q", res.ResponseType)
-			}
-			fmt.Fprintf(w, "%-12s [%s %s%s] %s\n", labels[v], strings.Join(res.IDs, " "), res.Level, rt, res.Name)
-			fmt.Fprintf(w, "             %s\n", res.Message)
-		}
-	}
-	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d warnings, %d BCP notes, %d skipped, %d could not be judged\n",
-		len(r.Results), r.Count(Passed), r.Count(Failed), r.Count(Warned), r.Count(Info), r.Count(Skipped), r.Count(Errored))
-	verdict := map[int]string{ExitPass: "PASS", ExitFail: "FAIL", ExitCannot: "CANNOT JUDGE"}[r.ExitCode()]
-	fmt.Fprintf(w, "verdict: %s (exit %d)\n", verdict, r.ExitCode())
-}
-
 // RunEach runs the selected scenarios once per response type in types (the
 // offered implicit types, --response-type all). Every scenario runs in the
 // first run; later runs keep only the scenarios whose request used the
 // response type under test, so each of those is judged once per type and
-// named with it. Formatters that write to a file get one file per type
-// (the type in its name, before the extension), after the first.
+// named with it.
 func RunEach(ctx context.Context, cfg Config, types []string) (*Report, error) {
-	all := &Report{}
+	all := &Report{Strict: cfg.Strict, BCP: cfg.BCP}
 	for i, rt := range types {
 		c := cfg
 		c.Target = cfg.Target.WithResponseType(rt)
-		if i > 0 {
-			c.Format = formatFor(cfg.Format, rt)
-		}
+		c.Progress = eachProgress(cfg.Progress, i, rt)
 		rep, err := Run(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("response_type %q: %w", rt, err)
@@ -595,56 +540,35 @@ func RunEach(ctx context.Context, cfg Config, types []string) (*Report, error) {
 		for _, r := range rep.Results {
 			switch {
 			case r.UsesRT:
-				r.Name = fmt.Sprintf("%s [response_type=%s]", r.Name, rt)
+				r.Name = nameFor(r.Name, rt)
 			case i > 0:
 				continue // judged in the first run; this type changes nothing for it
 			}
 			all.Results = append(all.Results, r)
 		}
+		if rep.Info.Stopped != "" {
+			all.Info.Stopped = fmt.Sprintf("%s (response_type %q, %d of %d types)", rep.Info.Stopped, rt, i+1, len(types))
+			break
+		}
 	}
 	return all, nil
 }
 
-// formatFor renames the files of file formatters for the run of rt:
-// "junit:out.xml" becomes "junit:out.id_token-token.xml".
-func formatFor(format, rt string) string {
-	if format == "" {
-		return format
+func nameFor(name, rt string) string { return fmt.Sprintf("%s [response_type=%s]", name, rt) }
+
+// eachProgress reports a scenario of the run for rt under the name RunEach
+// gives it, and not at all when that run's verdict is dropped.
+func eachProgress(p func(int, int, Result), i int, rt string) func(int, int, Result) {
+	if p == nil {
+		return nil
 	}
-	tag := strings.ReplaceAll(rt, " ", "-")
-	parts := strings.Split(format, ",")
-	for i, f := range parts {
-		name, file, ok := strings.Cut(strings.TrimSpace(f), ":")
-		if !ok || file == "" {
-			continue
+	return func(done, total int, r Result) {
+		switch {
+		case r.UsesRT:
+			r.Name = nameFor(r.Name, rt)
+		case i > 0:
+			return
 		}
-		ext := ""
-		if dot := strings.LastIndexByte(file, '.'); dot > strings.LastIndexByte(file, '/') {
-			file, ext = file[:dot], file[dot:]
-		}
-		parts[i] = name + ":" + file + "." + tag + ext
+		p(done, total, r)
 	}
-	return strings.Join(parts, ",")
 }
-
-func init() {
-	// "none": godog's own output is not wanted (the harness writes its
-	// console and files from its verdicts); "gherkin": godog's pretty
-	// output without its totals and failed-steps block, which count
-	// godog's step results, not the harness's verdicts, and would
-	// contradict the summary below them.
-	godog.Format("none", "no godog output", func(suite string, out io.Writer) formatters.Formatter {
-		return silent{godog.NewBaseFmt(suite, out)}
-	})
-	godog.Format("gherkin", "godog's pretty output, without godog's totals", func(suite string, out io.Writer) formatters.Formatter {
-		return prettyNoTotals{godog.NewPrettyFmt(suite, out)}
-	})
-}
-
-type silent struct{ *godog.BaseFmt }
-
-func (silent) Summary() {}
-
-type prettyNoTotals struct{ *godog.PrettyFmt }
-
-func (prettyNoTotals) Summary() {}

@@ -86,8 +86,10 @@ func (t *Target) runBaseline(ctx context.Context, c *profile.Client, uri, rt str
 	req := t.Baseline(c, uri, rt)
 	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: req.URL()}, t.InteractOptions(interact.Approve))
 	p := Probe{ResponseType: rt, ClientID: c.ClientID, RedirectURI: uri}
-	if out != nil {
-		p.Evidence = evidence.FromHops("the positive control (the unmodified request)", a.Hops(), t.Redactor())
+	if hops := a.Hops(); len(hops) > 0 {
+		// Also when the harness could not finish the flow: what it saw is
+		// the clue.
+		p.Evidence = evidence.FromHops("the positive control (the unmodified request)", hops, t.Redactor())
 	}
 	if err != nil {
 		return p, err

@@ -35,6 +35,7 @@ func (t *Target) Preflight(ctx context.Context, want string) error {
 	candidates := t.candidates(want)
 	for _, rt := range candidates {
 		p, err := t.runBaseline(ctx, c, uri, rt)
+		t.attempts = append(t.attempts, p) // evidence, whatever happened (Preparation)
 		if err != nil {
 			return t.harnessError(err)
 		}

@@ -52,37 +52,58 @@ type Target struct {
 
 	probes   map[string]Probe // Preflight's attempt per response type
 	controls *controlCache
+	// redactor is the run's one Redactor, shared by WithResponseType's
+	// copies: every browser and side request registers what it sees there.
+	redactor *redact.Redactor
+	// base is the transport under HTTP, for the recorded side clients.
+	base http.RoundTripper
+	// discovery is what discovery sent and received, and attempts the
+	// preflight's baseline flows in order (Preparation).
+	discovery []agent.Hop
+	attempts  []Probe
 }
 
-// New prepares a target for a run: trust anchors, the HTTP client, and
-// discovery (which may fill endpoints).
+// New prepares a target for a run: trust anchors, the run's redactor, the
+// HTTP client, and discovery (which may fill endpoints), recorded for
+// Preparation.
 func New(ctx context.Context, p *profile.Profile, lim Limits) (*Target, error) {
 	pool, err := p.CertPool()
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{
-		Timeout: lim.Timeout,
-		Transport: &http.Transport{
-			Proxy:           nil, // loopback targets; never through a proxy
-			TLSClientConfig: &tls.Config{RootCAs: pool, InsecureSkipVerify: p.TLS.InsecureSkipVerify, MinVersion: tls.VersionTLS12},
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	red := redact.New(profileSecrets(p)...)
+	base := &http.Transport{
+		Proxy:           nil, // loopback targets; never through a proxy
+		TLSClientConfig: &tls.Config{RootCAs: pool, InsecureSkipVerify: p.TLS.InsecureSkipVerify, MinVersion: tls.VersionTLS12},
 	}
-	if err := p.Discover(ctx, hc); err != nil {
+	// Whoever uses the shared client, the secrets of its answers are known.
+	hc := agent.NewSecretsOnly(base, red).Client(lim.Timeout)
+	disc := agent.NewRecorder(base, red)
+	err = p.Discover(ctx, disc.Client(lim.Timeout))
+	if err != nil {
 		return nil, err
 	}
 	t := &Target{
-		Profile:  p,
-		RootCAs:  pool,
-		Insecure: p.TLS.InsecureSkipVerify,
-		Limits:   lim,
-		HTTP:     hc,
-		probes:   map[string]Probe{},
-		controls: newControlCache(),
+		Profile:   p,
+		RootCAs:   pool,
+		Insecure:  p.TLS.InsecureSkipVerify,
+		Limits:    lim,
+		HTTP:      hc,
+		probes:    map[string]Probe{},
+		controls:  newControlCache(),
+		redactor:  red,
+		base:      base,
+		discovery: disc.Hops(),
 	}
 	t.Warnings = plainHTTPWarnings(p)
 	return t, nil
+}
+
+// profileSecrets are the secrets the profile itself holds: the resource
+// owner's password (the profile has no client secrets: its clients are
+// public, as implicit clients are).
+func profileSecrets(p *profile.Profile) []string {
+	return []string{p.ResourceOwner.Password}
 }
 
 // Meta is the discovery document (nil when there is none).
@@ -111,7 +132,30 @@ func (t *Target) AgentConfig() agent.Config {
 		InsecureSkipVerify: t.Insecure,
 		AllowedOrigins:     t.Profile.Origins(),
 		ClientURIs:         clientURIs,
+		Secrets:            t.secretSink(),
 	}
+}
+
+// secretSink is the run's redactor as the browser's sink (nil, not a nil
+// pointer in an interface, for a Target made without New).
+func (t *Target) secretSink() agent.SecretSink {
+	if t.redactor == nil {
+		return nil
+	}
+	return t.redactor
+}
+
+// Recorded is a client for one side request of a scenario (userinfo, JWKS,
+// registration) and the recorder of its exchanges, for the scenario's
+// evidence; the secrets of the answers are registered with the run's
+// redactor before the caller reads them. It follows no redirect.
+func (t *Target) Recorded() (*http.Client, *agent.Recorder) {
+	base := t.base
+	if base == nil && t.HTTP != nil {
+		base = t.HTTP.Transport
+	}
+	rec := agent.NewRecorder(base, t.secretSink())
+	return rec.Client(t.Limits.Timeout), rec
 }
 
 // InteractOptions tells the person at the browser who they are and what
@@ -131,8 +175,16 @@ func (t *Target) InteractOptions(d interact.Decision) interact.Options {
 	}
 }
 
-// Redactor masks this target's secrets.
-func (t *Target) Redactor() *redact.Redactor { return redact.New(t.Profile.ResourceOwner.Password) }
+// Redactor is the run's redactor: it knows the profile's secrets and every
+// secret the run has seen so far (the browsers and side requests register
+// theirs), and is shared by every copy of the target. A Target made without
+// New gets a fresh one that knows the profile's secrets only.
+func (t *Target) Redactor() *redact.Redactor {
+	if t.redactor == nil {
+		return redact.New(profileSecrets(t.Profile)...)
+	}
+	return t.redactor
+}
 
 // CloseIdleConnections releases the run's HTTP connections.
 func (t *Target) CloseIdleConnections() {

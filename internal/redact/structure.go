@@ -1,0 +1,272 @@
+package redact
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Structure masks, by name rather than by value, what no one registered:
+// the values of secret parameters in URL or form-encoded text (Params), of
+// inputs named like them in markup (a form_post page), and of JSON members
+// named like them (a registration or token response).
+func Structure(s string) string {
+	return maskJSON(maskInputs(Params(s)))
+}
+
+// Params masks the values of secret parameters in s, where s is a URL, a
+// query, a fragment or a form body. It works on the raw text so that
+// everything else stays byte for byte as it was: encoding bugs are evidence.
+func Params(s string) string {
+	var spans [][2]int
+	eachParam(s, func(name string, _ byte, vs, ve int) {
+		if ve > vs && SecretParam(paramName(name)) {
+			spans = append(spans, [2]int{vs, ve})
+		}
+	})
+	return maskSpans(s, spans)
+}
+
+// eachParam calls fn for every name=value pair in s, with the byte before
+// the name (0 at the start) and the span of the value. A pair starts at the
+// start of s or after one of ? # & ; or a quote, space or bracket (the
+// parameter may sit inside HTML or a sentence).
+func eachParam(s string, fn func(name string, prev byte, vs, ve int)) {
+	i := 0
+	for i < len(s) {
+		start, j := i, i
+		for j < len(s) && !isDelim(s[j]) && s[j] != '=' {
+			j++
+		}
+		i = j
+		if j < len(s) && s[j] == '=' {
+			k := j + 1
+			for k < len(s) && !isDelim(s[k]) {
+				k++
+			}
+			var prev byte
+			if start > 0 {
+				prev = s[start-1]
+			}
+			fn(s[start:j], prev, j+1, k)
+			i = k
+		}
+		if i < len(s) {
+			i++ // the delimiter
+		}
+	}
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case '?', '#', '&', ';', ' ', '"', '\'', '<', '>', '\n', '\r', '\t', ',':
+		return true
+	}
+	return false
+}
+
+// paramName is a parameter's name as the server reads it, trimmed down to
+// its last run of name characters, so that "https://x/cb#access_token"
+// style run-ons still match.
+func paramName(raw string) string {
+	name, err := url.QueryUnescape(raw)
+	if err != nil {
+		name = raw
+	}
+	if i := strings.LastIndexAny(name, "/:("); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// inputTag is an <input> or <button> start tag, its attribute values
+// quoted or not (a '>' inside quotes does not end it).
+var inputTag = regexp.MustCompile(`(?i)<(?:input|button)\b(?:[^>"']|"[^"]*"|'[^']*')*>`)
+
+// attribute is one attribute of a start tag: name, then a double-quoted,
+// single-quoted or unquoted value (HTML § 13.1.2.3).
+var attribute = regexp.MustCompile("([^\\s\"'>/=]+)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'=<>`]+)))?")
+
+// eachSecretInput calls fn with the span of the value of every input (or
+// button) of s whose name is a secret parameter, in any attribute order.
+func eachSecretInput(s string, fn func(vs, ve int)) {
+	if lower := strings.ToLower(s); !strings.Contains(lower, "<input") && !strings.Contains(lower, "<button") {
+		return
+	}
+	for _, tag := range inputTag.FindAllStringIndex(s, -1) {
+		// Skip "<input" or "<button": its name would read as an attribute.
+		off := tag[0] + 1
+		for off < tag[1] && !strings.ContainsRune(" \t\n\r\f/>", rune(s[off])) {
+			off++
+		}
+		name, vs, ve := "", -1, -1
+		for _, m := range attribute.FindAllStringSubmatchIndex(s[off:tag[1]], -1) {
+			a, b := valueSpan(m)
+			if a < 0 {
+				continue
+			}
+			switch strings.ToLower(s[off+m[2] : off+m[3]]) {
+			case "name":
+				name = html.UnescapeString(s[off+a : off+b])
+			case "value":
+				vs, ve = off+a, off+b
+			}
+		}
+		if ve > vs && SecretParam(name) {
+			fn(vs, ve)
+		}
+	}
+}
+
+// valueSpan is the span of the value group that matched in an attribute
+// match, or -1, -1 for an attribute without a value.
+func valueSpan(m []int) (int, int) {
+	for g := 2; g <= 4; g++ {
+		if m[2*g] >= 0 {
+			return m[2*g], m[2*g+1]
+		}
+	}
+	return -1, -1
+}
+
+func maskInputs(s string) string {
+	var spans [][2]int
+	eachSecretInput(s, func(vs, ve int) { spans = append(spans, [2]int{vs, ve}) })
+	return maskSpans(s, spans)
+}
+
+// jsonMember is a member of a JSON object (or a JavaScript object literal)
+// with a string value: "name": "value", quotes double or single.
+var jsonMember = regexp.MustCompile(`(?:^|[^\w$])["']?([A-Za-z_]+)["']?\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
+
+// eachSecretMember calls fn with the span of the string value of every
+// JSON member of s named like a secret parameter.
+func eachSecretMember(s string, fn func(vs, ve int)) {
+	if !strings.Contains(s, ":") {
+		return
+	}
+	for _, m := range jsonMember.FindAllStringSubmatchIndex(s, -1) {
+		if !SecretParam(s[m[2]:m[3]]) {
+			continue
+		}
+		for g := 2; g <= 3; g++ {
+			if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
+				fn(m[2*g], m[2*g+1])
+			}
+		}
+	}
+}
+
+func maskJSON(s string) string {
+	var spans [][2]int
+	eachSecretMember(s, func(vs, ve int) { spans = append(spans, [2]int{vs, ve}) })
+	return maskSpans(s, spans)
+}
+
+// maskSpans replaces the spans of s, in order and not overlapping, by Mask.
+func maskSpans(s string, spans [][2]int) string {
+	if len(spans) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, sp := range spans {
+		if sp[0] < last {
+			continue
+		}
+		b.WriteString(s[last:sp[0]])
+		b.WriteString(Mask)
+		last = sp[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// Find returns the secrets text shows by its structure, for registering
+// with a Redactor: the values of secret parameters in a URL, a fragment or
+// a form body, of inputs named like them, and of JSON members named like
+// them — each as written and decoded.
+func Find(text string) []string { return find(text, false) }
+
+// FindInPage is Find for a page or a response body: there a name=value
+// pair counts only in a query, fragment or form-encoded text (after ? # &
+// or ;), not in a script's "var code=…".
+func FindInPage(text string) []string { return find(text, true) }
+
+func find(text string, page bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(vs ...string) {
+		for _, v := range vs {
+			if len(v) >= minSecret && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	eachParam(text, func(name string, prev byte, vs, ve int) {
+		if ve <= vs || !SecretParam(paramName(name)) || (page && !strings.ContainsRune("?#&;", rune(prev))) {
+			return
+		}
+		v := text[vs:ve]
+		add(v)
+		if d, err := url.QueryUnescape(v); err == nil {
+			add(d)
+		}
+		if d, err := url.PathUnescape(v); err == nil {
+			add(d)
+		}
+	})
+	eachSecretInput(text, func(vs, ve int) { add(text[vs:ve], html.UnescapeString(text[vs:ve])) })
+	eachSecretMember(text, func(vs, ve int) {
+		v := text[vs:ve]
+		add(v)
+		var d string
+		if json.Unmarshal([]byte(`"`+v+`"`), &d) == nil {
+			add(d)
+		}
+	})
+	return out
+}
+
+// Opaque says whether a value (a cookie's, say) looks like a credential
+// rather than a word, a flag or a timestamp: long, or mixing letters and
+// digits. Registering "true" or "en" would mask them all over the evidence.
+func Opaque(v string) bool {
+	if len(v) >= 16 {
+		return true
+	}
+	if len(v) < 8 {
+		return false
+	}
+	return strings.ContainsAny(v, "0123456789") &&
+		strings.ContainsFunc(v, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' })
+}
+
+// Credentials are the secrets of an Authorization header value: the
+// credential of any scheme, and for Basic also the password it encodes
+// (a client secret).
+func Credentials(authorization string) []string {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	cred = strings.TrimSpace(cred)
+	if !ok || cred == "" {
+		return nil
+	}
+	out := []string{cred}
+	if strings.EqualFold(scheme, "Basic") {
+		if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if _, pw, ok := strings.Cut(string(b), ":"); ok {
+				// RFC 6749 §2.3.1: client_id and secret are form-encoded first.
+				if d, err := url.QueryUnescape(pw); err == nil {
+					out = append(out, d)
+				}
+				out = append(out, pw)
+			}
+		}
+	}
+	return out
+}
