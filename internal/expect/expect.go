@@ -162,29 +162,7 @@ func parse(data []byte) (*File, error) {
 		bad := func(key, format string, args ...any) {
 			errs = append(errs, fmt.Errorf("line %d: %s", lineOf(i, key), fmt.Sprintf(format, args...)))
 		}
-		switch {
-		case e.Name != "" && e.Requirement != "":
-			bad("requirement", "an entry names a scenario (name) or a requirement (requirement), not both")
-		case e.Name == "" && e.Requirement == "":
-			bad("", "an entry needs a name (a scenario) or a requirement (e.g. requirement: STATE-03)")
-		case e.Requirement != "" && !requirementID.MatchString(e.Requirement):
-			bad("requirement", "requirement %q is not a requirement ID like STATE-03", e.Requirement)
-		}
-		switch {
-		case e.Verdict == "":
-			bad("", "no verdict (one of %s)", verdictList())
-		case e.Verdict == suite.Waived || e.Verdict == suite.NotRun:
-			bad("verdict", "verdict %q is not an outcome to expect: write the verdict the run gives (one of %s)", e.Verdict, verdictList())
-		case !knownVerdict(e.Verdict):
-			bad("verdict", "unknown verdict %q (one of %s)", e.Verdict, verdictList())
-		case e.Requirement != "" && !needsReason(e.Verdict):
-			bad("verdict", "a requirement entry is for a deviation: verdict %q must be one of failed, warning, info, error", e.Verdict)
-		}
-		if e.Expires != "" {
-			if _, err := parseDate(e.Expires); err != nil {
-				bad("expires", "expires %q is not a date YYYY-MM-DD", e.Expires)
-			}
-		}
+		checkEntry(e, bad)
 		if e.Name != "" {
 			if first, dup := names[e.Name]; dup {
 				bad("name", "scenario %q is already listed at line %d", e.Name, lineOf(first, ""))
@@ -205,6 +183,33 @@ func parse(data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return &f, nil
+}
+
+// checkEntry reports, through bad, what is wrong with one entry on its own.
+func checkEntry(e Entry, bad func(key, format string, args ...any)) {
+	switch {
+	case e.Name != "" && e.Requirement != "":
+		bad("requirement", "an entry names a scenario (name) or a requirement (requirement), not both")
+	case e.Name == "" && e.Requirement == "":
+		bad("", "an entry needs a name (a scenario) or a requirement (e.g. requirement: STATE-03)")
+	case e.Requirement != "" && !requirementID.MatchString(e.Requirement):
+		bad("requirement", "requirement %q is not a requirement ID like STATE-03", e.Requirement)
+	}
+	switch {
+	case e.Verdict == "":
+		bad("", "no verdict (one of %s)", verdictList())
+	case e.Verdict == suite.Waived || e.Verdict == suite.NotRun:
+		bad("verdict", "verdict %q is not an outcome to expect: write the verdict the run gives (one of %s)", e.Verdict, verdictList())
+	case !knownVerdict(e.Verdict):
+		bad("verdict", "unknown verdict %q (one of %s)", e.Verdict, verdictList())
+	case e.Requirement != "" && !needsReason(e.Verdict):
+		bad("verdict", "a requirement entry is for a deviation: verdict %q must be one of failed, warning, info, error", e.Verdict)
+	}
+	if e.Expires != "" {
+		if _, err := parseDate(e.Expires); err != nil {
+			bad("expires", "expires %q is not a date YYYY-MM-DD", e.Expires)
+		}
+	}
 }
 
 // entryKeyLines gives, for each item of the top-level scenarios sequence,
@@ -452,46 +457,63 @@ func Apply(rep *suite.Report, f *File, now time.Time) {
 	if rep == nil || f == nil {
 		return
 	}
-	x := newIndex(f)
-	n := len(f.Scenarios)
-	matched := make([]bool, n)   // an entry met a judged result with its verdict
-	touched := make([]bool, n)   // an entry governed some result, judged or not
-	wrong := make([][]string, n) // a scenario entry's results with another verdict
-	got := make([][]string, n)   // a requirement entry's candidates' verdicts
-	covered := make([]bool, n)   // a requirement entry's ID is on some result of the run
+	u := match(rep, newIndex(f), now)
+	rep.Stale = append(rep.Stale, u.stale(f)...)
+}
+
+// usage is how a run used each entry of a file.
+type usage struct {
+	matched []bool     // an entry met a judged result with its verdict
+	touched []bool     // an entry governed some result, judged or not
+	wrong   [][]string // a scenario entry's results with another verdict
+	got     [][]string // a requirement entry's candidates' verdicts
+	covered []bool     // a requirement entry's ID is on some result of the run
+}
+
+// match waives the results the entries accept and notes how each entry was
+// used.
+func match(rep *suite.Report, x *index, now time.Time) *usage {
+	n := len(x.entries)
+	u := &usage{matched: make([]bool, n), touched: make([]bool, n), wrong: make([][]string, n), got: make([][]string, n), covered: make([]bool, n)}
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		v := verdictOf(*r)
 		reqs := x.required(r.IDs)
 		for _, k := range reqs {
-			covered[k] = true
+			u.covered[k] = true
 		}
 		if k := x.named(r.Name); k >= 0 {
-			touched[k] = true
+			u.touched[k] = true
 			switch e := x.entries[k]; {
 			case v == suite.NotRun:
 			case e.Verdict == v:
-				matched[k] = true
+				u.matched[k] = true
 				waive(r, e, now)
 			default:
-				wrong[k] = append(wrong[k], staleLine(r.IDs, r.Name, e, v))
+				u.wrong[k] = append(u.wrong[k], staleLine(r.IDs, r.Name, e, v))
 			}
 			continue
 		}
 		for _, k := range reqs {
-			touched[k] = true
+			u.touched[k] = true
 			switch {
 			case v == suite.NotRun:
 			case x.entries[k].Verdict == v:
-				matched[k] = true
+				u.matched[k] = true
 			default:
-				got[k] = append(got[k], string(v))
+				u.got[k] = append(u.got[k], string(v))
 			}
 		}
 		if k := x.pick(reqs, v); k >= 0 && v != suite.NotRun {
 			waive(r, x.entries[k], now) // the first in the file
 		}
 	}
+	return u
+}
+
+// stale lists the entries that no longer describe the run.
+func (u *usage) stale(f *File) []string {
+	var out []string
 	var cat lazyCatalogue
 	for k, e := range f.Scenarios {
 		at := ""
@@ -501,33 +523,34 @@ func Apply(rep *suite.Report, f *File, now time.Time) {
 		switch {
 		case e.Name != "":
 			switch {
-			case len(wrong[k]) > 0:
+			case len(u.wrong[k]) > 0:
 				// Even when another of its results (another response
 				// type) matched.
-				for _, w := range wrong[k] {
-					rep.Stale = append(rep.Stale, w+at)
+				for _, w := range u.wrong[k] {
+					out = append(out, w+at)
 				}
-			case matched[k], touched[k]:
+			case u.matched[k], u.touched[k]:
 				// In use, or its scenario was not run: not judged.
 			case !cat.hasScenario(e.Name):
-				rep.Stale = append(rep.Stale, fmt.Sprintf("%s: no scenario of this name in the features (renamed or removed?) — remove the entry%s", label(e.IDs, e.Name), at))
+				out = append(out, fmt.Sprintf("%s: no scenario of this name in the features (renamed or removed?) — remove the entry%s", label(e.IDs, e.Name), at))
 			}
 		case e.Requirement != "":
 			switch {
-			case matched[k]:
+			case u.matched[k]:
 				// In use; its other scenarios' verdicts are not its
 				// deviation.
-			case len(got[k]) > 0:
-				rep.Stale = append(rep.Stale, fmt.Sprintf("%s: expected %s, got %s — %s%s", e.Requirement, e.Verdict, countVerdicts(got[k]), advice(e.Verdict, got[k]), at))
-			case touched[k]:
+			case len(u.got[k]) > 0:
+				out = append(out, fmt.Sprintf("%s: expected %s, got %s — %s%s", e.Requirement, e.Verdict, countVerdicts(u.got[k]), advice(e.Verdict, u.got[k]), at))
+			case u.touched[k]:
 				// Only scenarios that were not run: not judged.
-			case covered[k]:
-				rep.Stale = append(rep.Stale, fmt.Sprintf("%s: every scenario of the requirement in this run has an entry of its own — remove the entry%s", e.Requirement, at))
+			case u.covered[k]:
+				out = append(out, fmt.Sprintf("%s: every scenario of the requirement in this run has an entry of its own — remove the entry%s", e.Requirement, at))
 			case !cat.hasRequirement(e.Requirement):
-				rep.Stale = append(rep.Stale, fmt.Sprintf("%s: no scenario checks this requirement — remove the entry%s", e.Requirement, at))
+				out = append(out, fmt.Sprintf("%s: no scenario checks this requirement — remove the entry%s", e.Requirement, at))
 			}
 		}
 	}
+	return out
 }
 
 // waive makes r Waived under e when e accepts r's deviation.
