@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -42,6 +43,10 @@ type Config struct {
 	// steps are bound: tests use it to make a step panic, to prove that a
 	// harness crash is never reported as the server's failure.
 	Instrument func(*godog.ScenarioContext)
+	// TestingT, when set, runs each scenario as a subtest of it (named by
+	// the scenario), so that go test -run selects and isolates scenarios.
+	// godog then fails a subtest on any step error, whatever the level.
+	TestingT *testing.T
 }
 
 // Verdict is the outcome of one scenario.
@@ -310,6 +315,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			Paths:          featurePaths(), // in the flow's order, so the console reads as the flow goes
 			NoColors:       cfg.NoColors,
 			DefaultContext: ctx,
+			TestingT:       cfg.TestingT,
 		},
 	}
 	status := ts.Run()

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cucumber/godog"
+
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/refserver"
@@ -88,38 +90,69 @@ func (e *suiteEnv) run(t *testing.T, strict, bcp bool) *suite.Report {
 	return rep
 }
 
-// TestFeatures runs every scenario as a subtest: against the embedded
-// reference server, or against the profile named by IMPLICITSPEC_TARGET
-// (IMPLICITSPEC_STRICT=1 makes @should failures fail too).
+// godogFlags are godog's own flags (-godog.tags, -godog.concurrency, …)
+// for TestFeatures.
+var godogFlags godog.Options
+
+func init() { godog.BindFlags("godog.", flag.CommandLine, &godogFlags) }
+
+// TestFeatures runs every scenario as a subtest (godog's TestingT), against
+// the embedded reference server or against the profile named by
+// IMPLICITSPEC_TARGET, so that go test selects and isolates scenarios:
+//
+//	go test ./internal/suite -run 'TestFeatures/A_plain_state_is_echoed_exactly'
+//	go test ./internal/suite -run TestFeatures -godog.tags=@STATE-03
+//
+// A subtest fails on any finding. Against IMPLICITSPEC_TARGET the @should
+// scenarios run only with IMPLICITSPEC_STRICT=1 and the @bcp ones only with
+// IMPLICITSPEC_BCP=1 (the CLI reports them as warnings and notes instead);
+// IMPLICITSPEC_TAGS selects too. The reference server must pass everything.
 func TestFeatures(t *testing.T) {
 	var env *suiteEnv
-	strict, bcp := true, true // the reference server must pass everything
+	tags := os.Getenv("IMPLICITSPEC_TAGS")
+	if godogFlags.Tags != "" {
+		tags = godogFlags.Tags
+	}
 	if target := os.Getenv("IMPLICITSPEC_TARGET"); target != "" {
 		p, err := profile.Load(target, os.LookupEnv)
 		if err != nil {
 			t.Fatal(err)
 		}
 		env = newEnv(t, p)
-		strict = os.Getenv("IMPLICITSPEC_STRICT") != ""
-		bcp = os.Getenv("IMPLICITSPEC_BCP") != ""
+		if os.Getenv("IMPLICITSPEC_STRICT") == "" {
+			tags = andTag(tags, "~@should")
+		}
+		if os.Getenv("IMPLICITSPEC_BCP") == "" {
+			tags = andTag(tags, "~@bcp")
+		}
 	} else {
 		env = referenceEnv(t)
 	}
-	rep := env.run(t, strict, bcp)
-	for _, r := range rep.Results {
-		t.Run(r.Name, func(t *testing.T) {
-			switch r.Verdict {
-			case suite.Failed, suite.Errored:
-				t.Errorf("%s\n%s", r.Message, r.Evidence.Text())
-			case suite.Warned:
-				t.Logf("WARNING: %s", r.Message)
-			case suite.Info:
-				t.Logf("INFO (BCP): %s", r.Message)
-			case suite.Skipped:
-				t.Skip(r.Message)
-			}
-		})
+	cfg := env.cfg
+	cfg.Strict, cfg.BCP, cfg.Tags, cfg.TestingT = true, true, tags, t
+	if godogFlags.Concurrency > 1 {
+		cfg.Concurrency = godogFlags.Concurrency
 	}
+	rep, err := suite.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	for _, r := range rep.Results {
+		switch r.Verdict {
+		case suite.Failed, suite.Errored:
+			t.Logf("%s: %s\n%s", r.Name, r.Message, r.Evidence.Text())
+		case suite.Skipped:
+			t.Logf("skipped %q: %s", r.Name, r.Message)
+		}
+	}
+}
+
+// andTag adds a term to a tag expression (godog's old syntax).
+func andTag(expr, term string) string {
+	if expr == "" {
+		return term
+	}
+	return expr + "&&" + term
 }
 
 // TestFaultMatrix proves every scenario can fail: each fault switch of the
