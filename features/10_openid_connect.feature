@@ -143,7 +143,7 @@ Feature: OpenID Connect implicit flow
     fragment, are both right.
 
     Given an OpenID Connect request for "<response type>" from the implicit client
-    And the OpenID Connect request asks for response_mode "query"
+    And the request asks for the response mode "query"
     When the resource owner signs in and approves the request
     Then no token is put in the query of the redirect URI
 
@@ -161,8 +161,8 @@ Feature: OpenID Connect implicit flow
     characters long, as the OpenID Foundation's suite sends.
 
     Given an OpenID Connect request for "id_token" from the implicit client
-    And the OpenID Connect request asks for prompt "none"
-    And the OpenID Connect request's state is a random value of 128 characters
+    And the request asks for the prompt "none"
+    And the state is 128 characters long
     When the browser sends the request without a session at the server
     Then the client receives one of the errors "login_required, interaction_required, consent_required, account_selection_required" in the fragment, with the state exactly
 

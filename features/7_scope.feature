@@ -13,7 +13,7 @@ Feature: The scope parameter
     returned scope leaves unknown_xyz out.
 
     Given an authorization request from the implicit client
-    And the scope is the client's scope followed by "unknown_xyz"
+    And the request asks for the client's scope followed by "unknown_xyz"
     When the resource owner signs in and approves the request
     Then the scope "unknown_xyz" is refused, or left out of the scope returned with the token
 
@@ -36,7 +36,7 @@ Feature: The scope parameter
     malformed: refused, or left out of the scope returned with the token.
 
     Given an authorization request from the implicit client
-    And the scope is "<scope>"
+    And the request asks for the scope "<scope>"
     When the resource owner signs in and approves the request
     Then the malformed scope is refused, or left out of the scope returned with the token
 

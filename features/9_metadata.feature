@@ -27,7 +27,7 @@ Feature: The discovery document
     Given the target publishes a discovery document
     And the discovery document lists the response mode "form_post"
     And an authorization request from the implicit client
-    And the client asks for the response mode "form_post"
+    And the request asks for the response mode "form_post"
     When the resource owner signs in and approves the request
     Then the response arrives as a form posted to the redirect URI
 
@@ -39,7 +39,7 @@ Feature: The discovery document
 
     Given the target publishes a discovery document
     And an authorization request from the implicit client
-    And the client asks for the response mode "form_post"
+    And the request asks for the response mode "form_post"
     When the resource owner signs in and approves the request
     Then if the response arrived as a form posted to the redirect URI, the discovery document lists "form_post"
 

@@ -13,7 +13,6 @@ import (
 func registerMetadataSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the target publishes a discovery document$`, publishesMetadata)
 	sc.Given(`^the discovery document lists the response mode "([a-z_]+)"$`, metadataListsMode)
-	sc.Given(`^the client asks for the response mode "([a-z_]+)"$`, asksForResponseMode)
 
 	sc.Then(`^the discovery document lists "token" among its response types exactly when an access token was issued$`, tokenListedAsServed)
 	sc.Then(`^the response arrives as a form posted to the redirect URI$`, arrivesByFormPost)
@@ -54,11 +53,6 @@ func metadataListsMode(ctx context.Context, mode string) (context.Context, error
 		}
 	}
 	return ctx, w.skipBecause("the discovery document does not list %q in response_modes_supported (%q)", mode, modes)
-}
-
-func asksForResponseMode(ctx context.Context, mode string) (context.Context, error) {
-	worldFrom(ctx).req.Set("response_mode", mode)
-	return ctx, nil
 }
 
 // tokenIssued: the server answered the plain token request with a token

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/idtoken"
 	"github.com/implicitspec/implicitspec/internal/target"
@@ -24,8 +23,6 @@ func registerOIDCSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the OpenID Connect request names no redirect URI$`, noRedirectURI)
 	sc.Given(`^the OpenID Connect request's redirect URI is the registered one over plain http$`, oidcPlainHTTPRedirectURI)
 	sc.Given(`^the OpenID Connect request's scope leaves out "openid"$`, oidcScopeWithoutOpenID)
-	sc.Given(`^the OpenID Connect request asks for (response_mode|prompt) "([^"]*)"$`, oidcAsksFor)
-	sc.Given(`^the OpenID Connect request's state is a random value of (\d+) characters$`, oidcLongState)
 
 	sc.When(`^the browser sends the request without a session at the server$`, oidcSendWithoutSession)
 
@@ -88,19 +85,6 @@ func oidcScopeWithoutOpenID(ctx context.Context) (context.Context, error) {
 	} else {
 		w.req.Set("scope", strings.Join(rest, " "))
 	}
-	return ctx, nil
-}
-
-func oidcAsksFor(ctx context.Context, name, value string) (context.Context, error) {
-	worldFrom(ctx).req.Set(name, value)
-	return ctx, nil
-}
-
-func oidcLongState(ctx context.Context, n int) (context.Context, error) {
-	w := worldFrom(ctx)
-	state := authz.RandomString(n)
-	w.req.Set("state", state)
-	w.sentState = &state
 	return ctx, nil
 }
 

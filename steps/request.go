@@ -26,8 +26,7 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request parameters are sent in reverse order$`, paramsReversed)
 	sc.Given(`^the scope tokens are sent in reverse order$`, scopeReversed)
 	sc.Given(`^the response_type is "([^"]*)"$`, responseTypeIs)
-	sc.Given(`^the scope is "(.*)"$`, scopeIs)
-	sc.Given(`^the scope is the client's scope followed by "([^"]*)"$`, scopeExtended)
+	sc.Given(`^the request asks for the client's scope followed by "([^"]*)"$`, scopeExtended)
 	sc.Given(`^"([a-z_]+)" is sent twice, first as (the client's value|"[^"]*") and then as (the client's value|"[^"]*")$`, paramTwice)
 	sc.Given(`^the server advertises the response type "([^"]*)" in its metadata, in either word order$`, advertisesComposite)
 	sc.Given(`^the server does not advertise the response type "([^"]*)" in its metadata$`, doesNotAdvertise)
@@ -133,15 +132,6 @@ func responseTypeIs(ctx context.Context, rt string) (context.Context, error) {
 		return ctx, err
 	}
 	w.req.Set("response_type", rt)
-	return ctx, nil
-}
-
-func scopeIs(ctx context.Context, scope string) (context.Context, error) {
-	w := worldFrom(ctx)
-	if err := needRequest(w); err != nil {
-		return ctx, err
-	}
-	w.req.Set("scope", w.scopeOf(scope))
 	return ctx, nil
 }
 

@@ -21,7 +21,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request carries the state twice, as "([^"]*)" and then "([^"]*)"$`, stateTwice)
 	sc.Given(`^the request asks for the response type "([^"]*)"$`, asksResponseType)
 	sc.Given(`^the request asks for the implicit grant$`, asksImplicitGrant)
-	sc.Given(`^the request asks for the scope "([^"]*)"$`, asksScope)
+	sc.Given(`^the request asks for the scope "(.*)"$`, asksScope)
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
 	sc.Given(`^the request names no scope at all$`, namesNoScope)
 	sc.Given(`^the request asks for the response mode "([^"]*)"$`, asksResponseMode)
