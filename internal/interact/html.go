@@ -81,6 +81,8 @@ type openLabel struct {
 	control *control // first labelable control inside, when forID is empty
 }
 
+// attrVal looks key up; of a duplicated attribute the first wins, as in browsers (the tokenizer
+// keeps them all).
 func attrVal(attrs []html.Attribute, key string) (string, bool) {
 	for _, a := range attrs {
 		if a.Namespace == "" && a.Key == key {
@@ -90,15 +92,19 @@ func attrVal(attrs []html.Attribute, key string) (string, bool) {
 	return "", false
 }
 
-func (c *control) attr(key string) string {
-	v, _ := attrVal(c.attrs, key)
+func attrString(attrs []html.Attribute, key string) string {
+	v, _ := attrVal(attrs, key)
 	return v
 }
 
-func (c *control) has(key string) bool {
-	_, ok := attrVal(c.attrs, key)
+func hasAttr(attrs []html.Attribute, key string) bool {
+	_, ok := attrVal(attrs, key)
 	return ok
 }
+
+func (c *control) attr(key string) string { return attrString(c.attrs, key) }
+
+func (c *control) has(key string) bool { return hasAttr(c.attrs, key) }
 
 // isSubmit reports whether c is a submit button.
 func (c *control) isSubmit() bool {
@@ -162,264 +168,378 @@ func countVisible(s string) int {
 
 // parseDocument reads body. It never fails: whatever the markup, the tokenizer yields tokens.
 func parseDocument(body []byte) *document {
-	d := &document{}
-	z := html.NewTokenizer(bytes.NewReader(body))
-	var (
-		cur        *form // the form element pointer
-		all        []*control
-		btn        *control
-		btnText    strings.Builder
-		sel        *control
-		opt        *option
-		optText    strings.Builder
-		ta         *control
-		taText     strings.Builder
-		lnk        *link
-		lnkText    strings.Builder
-		labels     []*openLabel
-		doneLabels []*openLabel
-		inTitle    bool
-		titleDone  bool
-		titleText  strings.Builder
-		inScript   bool
-		scriptJS   bool
-		scriptText strings.Builder
-		inStyle    bool
-		noscript   int
-	)
-	closeButton := func() {
-		if btn != nil {
-			btn.text = collapse(btnText.String())
-			btn, btnText = nil, strings.Builder{}
-		}
-	}
-	closeOption := func() {
-		if opt != nil {
-			opt.text = collapse(optText.String())
-			if !opt.hasValue {
-				opt.value = opt.text
-			}
-			opt, optText = nil, strings.Builder{}
-		}
-	}
-	closeLink := func() {
-		if lnk != nil {
-			lnk.text = collapse(lnkText.String())
-			d.links = append(d.links, lnk)
-			lnk, lnkText = nil, strings.Builder{}
-		}
-	}
-	closeTextarea := func() {
-		if ta != nil {
-			v := taText.String()
-			v = strings.TrimPrefix(v, "\r")
-			v = strings.TrimPrefix(v, "\n")
-			ta.value, ta.hasValue = v, true
-			ta, taText = nil, strings.Builder{}
-		}
-	}
-	visibleText := func(s string) {
-		d.textLen += countVisible(s)
-		if btn != nil {
-			btnText.WriteString(s)
-		}
-		if opt != nil {
-			optText.WriteString(s)
-		}
-		if lnk != nil {
-			lnkText.WriteString(s)
-		}
-		for _, l := range labels {
-			l.text.WriteString(s)
-		}
-	}
-	addControl := func(c *control) {
-		c.inNoscript = noscript > 0
-		c.owner = cur
-		if fa, ok := attrVal(c.attrs, "form"); ok {
-			c.formAttr = fa
-		}
-		all = append(all, c)
-		if c.typ != "hidden" {
-			for _, l := range labels {
-				if l.forID == "" && l.control == nil {
-					l.control = c
-				}
-			}
-		}
-	}
-
+	p := &docParser{z: html.NewTokenizer(bytes.NewReader(body)), doc: &document{}}
 	for {
-		tt := z.Next()
-		switch tt {
+		switch tt := p.z.Next(); tt {
 		case html.ErrorToken:
-			closeButton()
-			closeOption()
-			closeLink()
-			closeTextarea()
-			if inTitle {
-				d.title = collapse(titleText.String())
-			}
-			doneLabels = append(doneLabels, labels...)
-			d.finish(all, doneLabels)
-			return d
-
+			p.end()
+			return p.doc
 		case html.TextToken:
-			s := string(z.Text())
-			switch {
-			case inScript:
-				if scriptJS {
-					scriptText.WriteString(s)
-				}
-			case inStyle:
-			case inTitle:
-				titleText.WriteString(s)
-			case ta != nil:
-				taText.WriteString(s)
-			default:
-				visibleText(s)
-			}
-
+			p.text(string(p.z.Text()))
 		case html.StartTagToken, html.SelfClosingTagToken:
-			tok := z.Token()
-			a := tok.Attr
-			get := func(k string) string { v, _ := attrVal(a, k); return v }
-			has := func(k string) bool { _, ok := attrVal(a, k); return ok }
-			switch tok.Data {
-			case "title":
-				if !titleDone {
-					inTitle = true
-				}
-			case "script":
-				inScript = true
-				scriptText.Reset()
-				scriptJS = isJavaScriptType(get("type"))
-				if has("src") {
-					d.scriptSrcs++
-					scriptJS = false
-				}
-			case "style":
-				inStyle = true
-			case "noscript":
-				// A browser without scripting parses noscript content as markup; so do we.
-				z.NextIsNotRawText()
-				noscript++
-			case "base":
-				if v, ok := attrVal(a, "href"); ok && d.base == "" {
-					d.base = v
-				}
-			case "body":
-				if v, ok := attrVal(a, "onload"); ok && d.onload == "" {
-					d.onload = v
-				}
-			case "meta":
-				if strings.EqualFold(strings.TrimSpace(get("http-equiv")), "refresh") {
-					if r, ok := parseRefresh(get("content")); ok {
-						d.refreshes = append(d.refreshes, r)
-					}
-				}
-			case "form":
-				if cur == nil {
-					cur = &form{
-						index:  len(d.forms),
-						id:     get("id"),
-						name:   get("name"),
-						method: strings.ToLower(strings.TrimSpace(get("method"))),
-					}
-					cur.action, cur.hasAction = attrVal(a, "action")
-					d.forms = append(d.forms, cur)
-				}
-			case "input":
-				c := &control{tag: "input", typ: normaliseInputType(get("type")), attrs: a}
-				c.fill()
-				addControl(c)
-			case "button":
-				closeButton()
-				c := &control{tag: "button", typ: normaliseButtonType(get("type")), attrs: a}
-				c.fill()
-				addControl(c)
-				if tt == html.StartTagToken {
-					btn = c
-				}
-			case "select":
-				closeOption()
-				c := &control{tag: "select", typ: "select", attrs: a}
-				c.fill()
-				c.multiple = has("multiple")
-				addControl(c)
-				sel = c
-			case "option":
-				closeOption()
-				if sel != nil {
-					o := &option{selected: has("selected"), disabled: has("disabled")}
-					o.value, o.hasValue = attrVal(a, "value")
-					sel.options = append(sel.options, o)
-					opt = o
-				}
-			case "optgroup":
-				closeOption()
-			case "textarea":
-				c := &control{tag: "textarea", typ: "textarea", attrs: a}
-				c.fill()
-				c.value, c.hasValue = "", true
-				addControl(c)
-				if tt == html.StartTagToken {
-					ta = c
-				}
-			case "a":
-				closeLink()
-				if href, ok := attrVal(a, "href"); ok {
-					lnk = &link{href: href, id: get("id"), title: get("title")}
-					if al := get("aria-label"); al != "" {
-						lnkText.WriteString(al + " ")
-					}
-				}
-			case "img":
-				if alt := get("alt"); alt != "" {
-					visibleText(" " + alt + " ")
-				}
-			case "label":
-				labels = append(labels, &openLabel{forID: get("for")})
-			}
-
+			// Only a start tag opens a button or textarea to collect the text that follows; a
+			// self-closing one is complete.
+			p.startTag(p.z.Token(), tt == html.StartTagToken)
 		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "title":
-				if inTitle {
-					d.title = collapse(titleText.String())
-					inTitle, titleDone = false, true
-				}
-			case "script":
-				if inScript && scriptJS {
-					d.scripts = append(d.scripts, scriptText.String())
-				}
-				inScript = false
-			case "style":
-				inStyle = false
-			case "noscript":
-				if noscript > 0 {
-					noscript--
-				}
-			case "form":
-				cur = nil
-			case "button":
-				closeButton()
-			case "select":
-				closeOption()
-				sel = nil
-			case "option":
-				closeOption()
-			case "textarea":
-				closeTextarea()
-			case "a":
-				closeLink()
-			case "label":
-				if n := len(labels); n > 0 {
-					doneLabels = append(doneLabels, labels[n-1])
-					labels = labels[:n-1]
-				}
-			}
+			name, _ := p.z.TagName()
+			p.endTag(string(name))
+		}
+	}
+}
+
+// docParser is the state of one parseDocument between tokens: what a browser's parser would
+// have open at that point of the page.
+type docParser struct {
+	z   *html.Tokenizer
+	doc *document
+
+	form     *form      // the form element pointer
+	controls []*control // every control in page order; forms claim them once all ids are known
+
+	// Elements whose text is being collected, at most one of each kind at a time.
+	button   textOf[*control]
+	sel      *control // options belong to it
+	option   textOf[*option]
+	textarea textOf[*control]
+	link     textOf[*link]
+
+	labels     []*openLabel // open, innermost last
+	doneLabels []*openLabel
+
+	title struct {
+		open, done bool // only the first <title> counts, as in browsers
+		text       strings.Builder
+	}
+	script struct {
+		open, js bool // the text of a non-JavaScript script is data, never looked at
+		text     strings.Builder
+	}
+	inStyle  bool
+	noscript int // depth: noscript elements nest
+}
+
+// textOf is an element and the text collected inside it so far.
+type textOf[T any] struct {
+	el   T
+	text strings.Builder
+}
+
+func (p *docParser) startTag(tok html.Token, opens bool) {
+	a := tok.Attr
+	switch tok.Data {
+	case "title":
+		p.startTitle()
+	case "script":
+		p.startScript(a)
+	case "style":
+		p.inStyle = true
+	case "noscript":
+		p.startNoscript()
+	case "base":
+		p.base(a)
+	case "body":
+		p.body(a)
+	case "meta":
+		p.meta(a)
+	case "form":
+		p.startForm(a)
+	case "input":
+		p.input(a)
+	case "button":
+		p.startButton(a, opens)
+	case "select":
+		p.startSelect(a)
+	case "option":
+		p.startOption(a)
+	case "optgroup":
+		p.endOption()
+	case "textarea":
+		p.startTextarea(a, opens)
+	case "a":
+		p.startLink(a)
+	case "img":
+		p.img(a)
+	case "label":
+		p.labels = append(p.labels, &openLabel{forID: attrString(a, "for")})
+	}
+}
+
+func (p *docParser) endTag(name string) {
+	switch name {
+	case "title":
+		p.endTitle()
+	case "script":
+		p.endScript()
+	case "style":
+		p.inStyle = false
+	case "noscript":
+		if p.noscript > 0 {
+			p.noscript--
+		}
+	case "form":
+		p.form = nil
+	case "button":
+		p.endButton()
+	case "select":
+		p.endOption()
+		p.sel = nil
+	case "option":
+		p.endOption()
+	case "textarea":
+		p.endTextarea()
+	case "a":
+		p.endLink()
+	case "label":
+		p.endLabel()
+	}
+}
+
+// text routes character data: script, style and title content is not on the page, and a
+// textarea's content is its value.
+func (p *docParser) text(s string) {
+	switch {
+	case p.script.open:
+		if p.script.js {
+			p.script.text.WriteString(s)
+		}
+	case p.inStyle:
+	case p.title.open:
+		p.title.text.WriteString(s)
+	case p.textarea.el != nil:
+		p.textarea.text.WriteString(s)
+	default:
+		p.visibleText(s)
+	}
+}
+
+// visibleText counts s as read on the page and gives it to every open element that is named
+// by its text.
+func (p *docParser) visibleText(s string) {
+	p.doc.textLen += countVisible(s)
+	if p.button.el != nil {
+		p.button.text.WriteString(s)
+	}
+	if p.option.el != nil {
+		p.option.text.WriteString(s)
+	}
+	if p.link.el != nil {
+		p.link.text.WriteString(s)
+	}
+	for _, l := range p.labels {
+		l.text.WriteString(s)
+	}
+}
+
+// end closes what the page left open, as a browser does at the end of the input.
+func (p *docParser) end() {
+	p.endButton()
+	p.endOption()
+	p.endLink()
+	p.endTextarea()
+	p.endTitle()
+	p.doneLabels = append(p.doneLabels, p.labels...)
+	p.doc.finish(p.controls, p.doneLabels)
+}
+
+func (p *docParser) startTitle() {
+	if !p.title.done {
+		p.title.open = true
+	}
+}
+
+func (p *docParser) endTitle() {
+	if p.title.open {
+		p.doc.title = collapse(p.title.text.String())
+		p.title.open, p.title.done = false, true
+	}
+}
+
+func (p *docParser) startScript(a []html.Attribute) {
+	p.script.open = true
+	p.script.text.Reset()
+	p.script.js = isJavaScriptType(attrString(a, "type"))
+	if hasAttr(a, "src") {
+		// The browser runs the file, not the element's text.
+		p.doc.scriptSrcs++
+		p.script.js = false
+	}
+}
+
+func (p *docParser) endScript() {
+	if p.script.open && p.script.js {
+		p.doc.scripts = append(p.doc.scripts, p.script.text.String())
+	}
+	p.script.open = false
+}
+
+func (p *docParser) startNoscript() {
+	// A browser without scripting parses noscript content as markup; so do we.
+	p.z.NextIsNotRawText()
+	p.noscript++
+}
+
+func (p *docParser) base(a []html.Attribute) {
+	if v, ok := attrVal(a, "href"); ok && p.doc.base == "" {
+		p.doc.base = v
+	}
+}
+
+func (p *docParser) body(a []html.Attribute) {
+	if v, ok := attrVal(a, "onload"); ok && p.doc.onload == "" {
+		p.doc.onload = v
+	}
+}
+
+func (p *docParser) meta(a []html.Attribute) {
+	if !strings.EqualFold(strings.TrimSpace(attrString(a, "http-equiv")), "refresh") {
+		return
+	}
+	if r, ok := parseRefresh(attrString(a, "content")); ok {
+		p.doc.refreshes = append(p.doc.refreshes, r)
+	}
+}
+
+// startForm ignores a form inside a form, as browsers do: its controls belong to the outer one.
+func (p *docParser) startForm(a []html.Attribute) {
+	if p.form != nil {
+		return
+	}
+	p.form = &form{
+		index:  len(p.doc.forms),
+		id:     attrString(a, "id"),
+		name:   attrString(a, "name"),
+		method: strings.ToLower(strings.TrimSpace(attrString(a, "method"))),
+	}
+	p.form.action, p.form.hasAction = attrVal(a, "action")
+	p.doc.forms = append(p.doc.forms, p.form)
+}
+
+func (p *docParser) input(a []html.Attribute) {
+	p.addControl(newControl("input", normaliseInputType(attrString(a, "type")), a))
+}
+
+func (p *docParser) startButton(a []html.Attribute, opens bool) {
+	p.endButton()
+	c := newControl("button", normaliseButtonType(attrString(a, "type")), a)
+	p.addControl(c)
+	if opens {
+		p.button.el = c
+	}
+}
+
+func (p *docParser) endButton() {
+	if p.button.el != nil {
+		p.button.el.text = collapse(p.button.text.String())
+		p.button = textOf[*control]{}
+	}
+}
+
+func (p *docParser) startSelect(a []html.Attribute) {
+	p.endOption()
+	c := newControl("select", "select", a)
+	c.multiple = hasAttr(a, "multiple")
+	p.addControl(c)
+	p.sel = c
+}
+
+// startOption keeps only options inside a select: elsewhere they submit nothing.
+func (p *docParser) startOption(a []html.Attribute) {
+	p.endOption()
+	if p.sel == nil {
+		return
+	}
+	o := &option{selected: hasAttr(a, "selected"), disabled: hasAttr(a, "disabled")}
+	o.value, o.hasValue = attrVal(a, "value")
+	p.sel.options = append(p.sel.options, o)
+	p.option.el = o
+}
+
+func (p *docParser) endOption() {
+	if o := p.option.el; o != nil {
+		o.text = collapse(p.option.text.String())
+		if !o.hasValue {
+			o.value = o.text
+		}
+		p.option = textOf[*option]{}
+	}
+}
+
+func (p *docParser) startTextarea(a []html.Attribute, opens bool) {
+	c := newControl("textarea", "textarea", a)
+	c.value, c.hasValue = "", true // a value attribute means nothing on a textarea
+	p.addControl(c)
+	if opens {
+		p.textarea.el = c
+	}
+}
+
+// endTextarea drops one newline right after the start tag, as the HTML parser does.
+func (p *docParser) endTextarea() {
+	if p.textarea.el != nil {
+		v := p.textarea.text.String()
+		v = strings.TrimPrefix(v, "\r")
+		v = strings.TrimPrefix(v, "\n")
+		p.textarea.el.value, p.textarea.el.hasValue = v, true
+		p.textarea = textOf[*control]{}
+	}
+}
+
+// startLink keeps only links a person can follow: an <a> without href is an anchor.
+func (p *docParser) startLink(a []html.Attribute) {
+	p.endLink()
+	href, ok := attrVal(a, "href")
+	if !ok {
+		return
+	}
+	p.link.el = &link{href: href, id: attrString(a, "id"), title: attrString(a, "title")}
+	if al := attrString(a, "aria-label"); al != "" {
+		p.link.text.WriteString(al + " ")
+	}
+}
+
+func (p *docParser) endLink() {
+	if p.link.el != nil {
+		p.link.el.text = collapse(p.link.text.String())
+		p.doc.links = append(p.doc.links, p.link.el)
+		p.link = textOf[*link]{}
+	}
+}
+
+// img reads as its alt text: an icon button or link is named by it.
+func (p *docParser) img(a []html.Attribute) {
+	if alt := attrString(a, "alt"); alt != "" {
+		p.visibleText(" " + alt + " ")
+	}
+}
+
+func (p *docParser) endLabel() {
+	if n := len(p.labels); n > 0 {
+		p.doneLabels = append(p.doneLabels, p.labels[n-1])
+		p.labels = p.labels[:n-1]
+	}
+}
+
+func newControl(tag, typ string, a []html.Attribute) *control {
+	c := &control{tag: tag, typ: typ, attrs: a}
+	c.fill()
+	return c
+}
+
+// addControl gives c to the current form for now (a form attribute is resolved at the end) and
+// to each open label still without a control: a label labels the first control inside it.
+func (p *docParser) addControl(c *control) {
+	c.inNoscript = p.noscript > 0
+	c.owner = p.form
+	if fa, ok := attrVal(c.attrs, "form"); ok {
+		c.formAttr = fa
+	}
+	p.controls = append(p.controls, c)
+	if c.typ == "hidden" {
+		return
+	}
+	for _, l := range p.labels {
+		if l.forID == "" && l.control == nil {
+			l.control = c
 		}
 	}
 }

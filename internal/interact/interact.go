@@ -12,7 +12,8 @@
 //   - Stopped: a page of the server offers nothing a person would act on (an error page, a
 //     form that is neither login nor consent, a consent page without the control the Decision
 //     needs, a response that is not HTML). Not an error: for a negative test it is the
-//     expected end, and the outcome package judges the page;
+//     expected end, and the checks judge the page (internal/check, which sees the Outcome
+//     as the check.Ending that target.EndingOf makes of it);
 //   - an error, for harness trouble only: *agent.Error (timeout, transport, …) passed through,
 //     or *Error of kind login-rejected (the password or identifier form came back after it was
 //     submitted), unreadable (the page clearly asks for something this reader cannot do without
@@ -272,50 +273,19 @@ func (r *runner) decide(p *agent.Page) (*action, string, error) {
 	// Browsers honour a Refresh header like <meta http-equiv=refresh>, on any response.
 	hdr, hdrOK := parseRefresh(p.Header.Get("Refresh"))
 	if !isHTML(p) {
-		if hdrOK && hdr.hasURL {
-			if act := r.follow(hdr.url, "meta refresh", "followed Refresh header to %s"); act != nil {
-				return act, "", nil
-			}
-		}
-		if len(bytes.TrimSpace(p.Body)) == 0 {
-			return nil, fmt.Sprintf("empty response (HTTP %d), nothing to act on", p.Status), nil
-		}
-		ct := p.Header.Get("Content-Type")
-		if ct == "" {
-			ct = "no Content-Type"
-		}
-		return nil, fmt.Sprintf("the response is not HTML (HTTP %d, %s)", p.Status, ct), nil
+		return r.notHTML(p, hdr, hdrOK)
 	}
-	doc := parseDocument(p.Body)
-	r.out.Title = doc.title
-	if hdrOK {
-		doc.refreshes = append([]refresh{hdr}, doc.refreshes...)
-	}
-	if doc.base != "" {
-		if _, b, err := agent.Resolve(p.URL, doc.base); err == nil && !isScriptURL(b) {
-			r.base = b
-		}
-	}
+	doc := r.read(p, hdr, hdrOK)
 	h := r.opt.Hints
-
 	// A refresh with no delay navigates before a person can do anything.
-	for _, rf := range doc.refreshes {
-		if rf.hasURL && rf.delay <= 1 {
-			if act := r.follow(rf.url, "meta refresh", "followed meta refresh to %s"); act != nil {
-				return act, "", nil
-			}
-		}
+	if act := r.followRefresh(doc, true); act != nil {
+		return act, "", nil
 	}
 	if f := doc.loginForm(h.PasswordField); f != nil {
 		return r.login(p, f)
 	}
 	if f := doc.selfSubmitting(); f != nil {
-		s, err := f.submit(p.URL, r.base, nil, nil)
-		if err != nil {
-			return nil, "", r.pageError(p, KindUnreadable, "self-submitting form: "+err.Error())
-		}
-		return &action{method: s.method, url: s.url, body: s.body, via: "form",
-			step: fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))}, "", nil
+		return r.selfSubmit(p, f)
 	}
 	for _, c := range doc.orphans {
 		if c.tag == "input" && c.typ == "password" {
@@ -328,30 +298,88 @@ func (r *runner) decide(p *agent.Page) (*action, string, error) {
 	if f := doc.consentForm(h); f != nil {
 		return r.consent(p, doc, f)
 	}
+	// A delayed refresh is where the page sends a person who does nothing on it.
+	if act := r.followRefresh(doc, false); act != nil {
+		return act, "", nil
+	}
+	return r.nothingToDo(p, doc)
+}
+
+// notHTML: only a Refresh header moves a browser on from a response that is not a page.
+func (r *runner) notHTML(p *agent.Page, hdr refresh, hdrOK bool) (*action, string, error) {
+	if hdrOK && hdr.hasURL {
+		if act := r.follow(hdr.url, "meta refresh", "followed Refresh header to %s"); act != nil {
+			return act, "", nil
+		}
+	}
+	if len(bytes.TrimSpace(p.Body)) == 0 {
+		return nil, fmt.Sprintf("empty response (HTTP %d), nothing to act on", p.Status), nil
+	}
+	ct := p.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "no Content-Type"
+	}
+	return nil, fmt.Sprintf("the response is not HTML (HTTP %d, %s)", p.Status, ct), nil
+}
+
+// read parses the page, with the Refresh header counted as the first refresh of the page and
+// its <base href> as the base URL (unless a no-script browser could not use it).
+func (r *runner) read(p *agent.Page, hdr refresh, hdrOK bool) *document {
+	doc := parseDocument(p.Body)
+	r.out.Title = doc.title
+	if hdrOK {
+		doc.refreshes = append([]refresh{hdr}, doc.refreshes...)
+	}
+	if doc.base != "" {
+		if _, b, err := agent.Resolve(p.URL, doc.base); err == nil && !isScriptURL(b) {
+			r.base = b
+		}
+	}
+	return doc
+}
+
+// followRefresh follows the first refresh with a followable URL (only those of at most a
+// second when immediate); nil when there is none.
+func (r *runner) followRefresh(doc *document, immediate bool) *action {
 	for _, rf := range doc.refreshes {
-		if rf.hasURL {
+		if rf.hasURL && (!immediate || rf.delay <= 1) {
 			if act := r.follow(rf.url, "meta refresh", "followed meta refresh to %s"); act != nil {
+				return act
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runner) selfSubmit(p *agent.Page, f *form) (*action, string, error) {
+	s, err := f.submit(p.URL, r.base, nil, nil)
+	if err != nil {
+		return nil, "", r.pageError(p, KindUnreadable, "self-submitting form: "+err.Error())
+	}
+	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+		step: fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))}, "", nil
+}
+
+// nothingToDo is the end of a page without a form to fill: a formless page may still move on
+// by script, or be an application shell this reader cannot use (harness trouble, not a stop).
+func (r *runner) nothingToDo(p *agent.Page, doc *document) (*action, string, error) {
+	if len(doc.forms) > 0 {
+		return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d; %s)", p.Status, describeForms(doc.forms)), nil
+	}
+	for _, js := range doc.scripts {
+		if loc, ok := scriptLocation(js); ok {
+			if act := r.follow(loc, "script", "followed script location to %s"); act != nil {
 				return act, "", nil
 			}
 		}
 	}
-	if len(doc.forms) == 0 {
-		for _, js := range doc.scripts {
-			if loc, ok := scriptLocation(js); ok {
-				if act := r.follow(loc, "script", "followed script location to %s"); act != nil {
-					return act, "", nil
-				}
-			}
-		}
-		if p.Status >= 200 && p.Status < 300 && len(doc.links) == 0 && len(doc.orphans) == 0 &&
-			len(doc.scripts)+doc.scriptSrcs > 0 && doc.textLen < 64 {
-			return nil, "", r.pageError(p, KindUnreadable, fmt.Sprintf(
-				"the page has no form, almost no text (%d characters) and %d script(s): an application that needs JavaScript",
-				doc.textLen, len(doc.scripts)+doc.scriptSrcs))
-		}
-		return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d)", p.Status), nil
+	if p.Status >= 200 && p.Status < 300 && len(doc.links) == 0 && len(doc.orphans) == 0 &&
+		len(doc.scripts)+doc.scriptSrcs > 0 && doc.textLen < 64 {
+		return nil, "", r.pageError(p, KindUnreadable, fmt.Sprintf(
+			"the page has no form, almost no text (%d characters) and %d script(s): an application that needs JavaScript",
+			doc.textLen, len(doc.scripts)+doc.scriptSrcs))
 	}
-	return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d; %s)", p.Status, describeForms(doc.forms)), nil
+	return nil, fmt.Sprintf("no login or consent form on the page (HTTP %d)", p.Status), nil
 }
 
 // follow navigates to ref (resolved against the page's base URL) with GET; nil when ref cannot be followed.

@@ -106,72 +106,93 @@ func jsString(s string) (string, bool) {
 			i++
 			continue
 		}
-		i++ // backslash
-		if i >= len(s) {
+		var ok bool
+		if i, ok = jsEscape(&b, s, i+1); !ok {
 			return "", false
-		}
-		e := s[i]
-		i++
-		switch e {
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteByte('\t')
-		case 'r':
-			b.WriteByte('\r')
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'v':
-			b.WriteByte('\v')
-		case '0':
-			b.WriteByte(0)
-		case '\r', '\n': // line continuation
-			if e == '\r' && i < len(s) && s[i] == '\n' {
-				i++
-			}
-		case 'x':
-			if i+2 > len(s) {
-				return "", false
-			}
-			n, err := strconv.ParseUint(s[i:i+2], 16, 8)
-			if err != nil {
-				return "", false
-			}
-			b.WriteRune(rune(n))
-			i += 2
-		case 'u':
-			var hex string
-			if i < len(s) && s[i] == '{' {
-				end := strings.IndexByte(s[i:], '}')
-				if end < 0 {
-					return "", false
-				}
-				hex, i = s[i+1:i+end], i+end+1
-			} else {
-				if i+4 > len(s) {
-					return "", false
-				}
-				hex, i = s[i:i+4], i+4
-			}
-			n, err := strconv.ParseUint(hex, 16, 32)
-			if err != nil || !utf8.ValidRune(rune(n)) && !(n >= 0xd800 && n <= 0xdfff) {
-				return "", false
-			}
-			r := rune(n)
-			if r >= 0xd800 && r <= 0xdbff && strings.HasPrefix(s[i:], "\\u") && i+6 <= len(s) {
-				if lo, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil && lo >= 0xdc00 && lo <= 0xdfff {
-					r = 0x10000 + (r-0xd800)<<10 + (rune(lo) - 0xdc00)
-					i += 6
-				}
-			}
-			b.WriteRune(r)
-		default:
-			b.WriteByte(e)
 		}
 	}
 	return "", false
+}
+
+// jsEscape decodes into b the escape sequence that starts at s[i], just after a backslash, and
+// returns the index after it.
+func jsEscape(b *strings.Builder, s string, i int) (int, bool) {
+	if i >= len(s) {
+		return 0, false
+	}
+	e := s[i]
+	i++
+	switch e {
+	case 'n':
+		b.WriteByte('\n')
+	case 't':
+		b.WriteByte('\t')
+	case 'r':
+		b.WriteByte('\r')
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'v':
+		b.WriteByte('\v')
+	case '0':
+		b.WriteByte(0)
+	case '\r', '\n': // line continuation
+		if e == '\r' && i < len(s) && s[i] == '\n' {
+			i++
+		}
+	case 'x':
+		if i+2 > len(s) {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(s[i:i+2], 16, 8)
+		if err != nil {
+			return 0, false
+		}
+		b.WriteRune(rune(n))
+		i += 2
+	case 'u':
+		r, next, ok := jsUnicodeEscape(s, i)
+		if !ok {
+			return 0, false
+		}
+		b.WriteRune(r)
+		i = next
+	default:
+		b.WriteByte(e)
+	}
+	return i, true
+}
+
+// jsUnicodeEscape decodes the \uXXXX or \u{X…} escape whose digits start at s[i], and returns the
+// index after it. A lone surrogate is kept (and written as U+FFFD); a high surrogate followed by
+// a low one escaped the same way is the pair's code point, as JavaScript strings are UTF-16.
+func jsUnicodeEscape(s string, i int) (rune, int, bool) {
+	var hex string
+	if i < len(s) && s[i] == '{' {
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			return 0, 0, false
+		}
+		hex, i = s[i+1:i+end], i+end+1
+	} else {
+		if i+4 > len(s) {
+			return 0, 0, false
+		}
+		hex, i = s[i:i+4], i+4
+	}
+	n, err := strconv.ParseUint(hex, 16, 32)
+	if err != nil || !utf8.ValidRune(rune(n)) && !(n >= 0xd800 && n <= 0xdfff) {
+		return 0, 0, false
+	}
+	r := rune(n)
+	if r >= 0xd800 && r <= 0xdbff && strings.HasPrefix(s[i:], "\\u") && i+6 <= len(s) {
+		if lo, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil && lo >= 0xdc00 && lo <= 0xdfff {
+			r = 0x10000 + (r-0xd800)<<10 + (rune(lo) - 0xdc00)
+			i += 6
+		}
+	}
+	return r, i, true
 }
 
 // autoSubmit reports whether js submits a form, and which one if it says so: by id or name
