@@ -39,7 +39,7 @@ Feature: The discovery document
 
     Given the target publishes a discovery document
     And an authorization request from the implicit client
-    And the request asks for the response mode "form_post"
+    And the request asks for the response mode "form_post", listed or not
     When the resource owner signs in and approves the request
     Then if the response arrived as a form posted to the redirect URI, the discovery document lists "form_post"
 

@@ -25,6 +25,7 @@ func registerResponseSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
 	sc.Given(`^the request names no scope at all$`, namesNoScope)
 	sc.Given(`^the request asks for the response mode "([^"]*)"$`, asksResponseMode)
+	sc.Given(`^the request asks for the response mode "([^"]*)", listed or not$`, asksUnlistedResponseMode)
 	sc.Given(`^the request asks for the prompt "([^"]*)"$`, asksPrompt)
 
 	sc.When(`^the resource owner approves (\d+) requests one after another in the same browser$`, ownerApprovesMany)
@@ -139,6 +140,14 @@ func asksResponseMode(ctx context.Context, mode string) (context.Context, error)
 		}
 	}
 	w.req.Set("response_mode", mode)
+	return ctx, nil
+}
+
+// asksUnlistedResponseMode asks for the mode whatever the metadata lists:
+// for the scenario that judges the metadata itself (META-02), where a mode
+// served but not listed is the finding, not a reason to skip.
+func asksUnlistedResponseMode(ctx context.Context, mode string) (context.Context, error) {
+	worldFrom(ctx).req.Set("response_mode", mode)
 	return ctx, nil
 }
 

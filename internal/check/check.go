@@ -1,6 +1,12 @@
 // Package check holds the judgements: pure functions over what the flow ended
 // in, each returning nil or a Finding that names the clause, what was expected
 // and what was seen. It does no I/O; the steps feed it.
+//
+// It is also the requirement spine: the catalogue (catalogue.go) is the one
+// list of requirements, covered or not, and every exported judgement names in
+// its doc comment the catalogue rows it judges, so that one grep for an ID
+// (grep -rn STATE-03 features internal/check) leads from the requirement to
+// its scenarios and its checks. spine_test.go keeps both true.
 package check
 
 import (
@@ -12,7 +18,8 @@ import (
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
-// Finding is a failed requirement. Its message is one line, clause first:
+// Finding is a failed requirement, what every judgement returns; ID is its
+// catalogue row. Its message is one line, clause first:
 // RFC 6749 §4.2.2 (STATE-01): state not echoed: sent "a+b", got "a b"
 type Finding struct {
 	ID     string
@@ -20,6 +27,7 @@ type Finding struct {
 	Msg    string
 }
 
+// Error renders the finding, clause first. It judges nothing.
 func (f *Finding) Error() string {
 	if f.Clause == "" {
 		return fmt.Sprintf("(%s): %s", f.ID, f.Msg)
@@ -27,25 +35,17 @@ func (f *Finding) Error() string {
 	return fmt.Sprintf("%s (%s): %s", f.Clause, f.ID, f.Msg)
 }
 
-// Fail builds a Finding for requirement id. URLs in the message must already
-// be redacted by the caller (Describe and Target do it).
+// Fail builds a Finding for requirement id. It judges nothing itself: the
+// judgements call it with the ID their caller passed (the step's, from the
+// scenario's tag), which is why it is the one error-returning export whose
+// comment names no requirement. URLs in the message must already be redacted
+// by the caller (Describe and Target do it).
 func Fail(id, format string, args ...any) error {
 	return &Finding{ID: id, Clause: Lookup(id).Clause, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Lookup returns the catalogue row for id (zero value when unknown).
-func Lookup(id string) Requirement { return catalogue[id] }
-
-// Catalogue returns every requirement in the catalogue's order.
-func Catalogue() []Requirement {
-	out := make([]Requirement, 0, len(catalogueOrder))
-	for _, id := range catalogueOrder {
-		out = append(out, catalogue[id])
-	}
-	return out
-}
-
-// Ending is what the authorization flow ended in, as the client sees it.
+// Ending is what the authorization flow ended in, as the client sees it: the
+// evidence the flow judgements read. It and its accessors judge nothing.
 type Ending struct {
 	// Left is true when the browser was sent away from the authorization
 	// server: to the client, or anywhere else.
@@ -73,7 +73,7 @@ type Ending struct {
 }
 
 // Response returns the parameters that carry the authorization response:
-// the form body for a POST, else the fragment.
+// the form body for a POST, else the fragment. An accessor; it judges nothing.
 func (e *Ending) Response() fragment.Params {
 	if e.Method == "POST" {
 		return e.Form
@@ -81,7 +81,8 @@ func (e *Ending) Response() fragment.Params {
 	return e.Fragment
 }
 
-// Describe says in a few words how the flow ended, with secrets masked.
+// Describe says in a few words how the flow ended, with secrets masked, for
+// the findings' messages. It judges nothing.
 func (e *Ending) Describe() string {
 	if e.Left {
 		return fmt.Sprintf("sent to %s by %s", redact.Params(e.Target), e.Via)
@@ -99,13 +100,15 @@ func (e *Ending) Describe() string {
 
 // TargetBeforeFragment is the raw target up to its fragment: what a
 // redirect URI is compared with (RFC 6749 §3.1.2.3: simple string comparison).
+// An accessor; TargetIs and the steps judge with it.
 func (e *Ending) TargetBeforeFragment() string {
 	target, _, _ := strings.Cut(e.Target, "#")
 	return target
 }
 
 // CredentialParam is the parameter whose presence means the request was
-// served: access_token, or id_token for response_type=id_token.
+// served: access_token, or id_token for response_type=id_token. An accessor
+// for the steps; it judges nothing.
 func (e *Ending) CredentialParam() string { return e.credential() }
 
 // credential is the parameter whose presence means the request was served.
@@ -142,9 +145,13 @@ func (e *Ending) carriers(name string) []string {
 	return where
 }
 
-// ClientGetsToken: the flow ends at the client with a non-empty credential
-// of the response type asked for (AEP-01): the access token, or the ID token
-// for response_type=id_token — wherever it was put, which is judged elsewhere.
+// ClientGetsToken judges AEP-01, AEP-02 and STATE-06, and is the finding of
+// RDR-01, RDR-11, RDR-18, FRAG-08 and TOK-08 when no token arrives at all: the
+// flow ends at the client with a non-empty credential of the response type
+// asked for: the access token, or the ID token for response_type=id_token —
+// wherever it was put, which is judged elsewhere. The checks of a token
+// response's content call it first (issued), so a missing token is reported
+// the same way under their IDs.
 func ClientGetsToken(id string, e *Ending) error {
 	if !e.Left {
 		return Fail(id, "no %s issued: the flow %s", e.credentialName(), e.Describe())
@@ -169,8 +176,8 @@ func (e *Ending) issued() bool {
 	return false
 }
 
-// InFragment: the success parameters are in the fragment (RFC 6749 §4.2.2;
-// OpenID Connect Core §3.2.2.5 for the ID token).
+// InFragment judges FRAG-01 and FRAG-06: the success parameters are in the
+// fragment (RFC 6749 §4.2.2; OpenID Connect Core §3.2.2.5 for the ID token).
 func InFragment(id string, e *Ending) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -191,8 +198,9 @@ func InFragment(id string, e *Ending) error {
 	return Fail(id, "the fragment holds no %s, only %s", cred, names(e.Fragment))
 }
 
-// QueryAsRegistered: nothing is added to the redirect URI's query — no
-// credential or response parameter leaks into it (MRT §5, RFC 6750 §5.3).
+// QueryAsRegistered judges FRAG-02: nothing is added to the redirect URI's
+// query — no credential or response parameter leaks into it (MRT §5, RFC 6750
+// §5.3).
 func QueryAsRegistered(id string, e *Ending, registered string) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -215,7 +223,8 @@ func QueryAsRegistered(id string, e *Ending, registered string) error {
 	return Fail(id, "the query of the redirect URI changed: expected %q, got %q", regQuery, redact.Params(gotQuery))
 }
 
-// AccessToken: access_token is present and non-empty in the response.
+// AccessToken judges TOK-01 and TOK-09: access_token is present and non-empty
+// in the response.
 func AccessToken(id string, e *Ending) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -230,8 +239,8 @@ func AccessToken(id string, e *Ending) error {
 	return nil
 }
 
-// TokenType: token_type is present and non-empty. Its value is compared
-// case-insensitively elsewhere (RFC 6749 §5.1: "bearer" = "Bearer").
+// TokenType judges TOK-03: token_type is present and non-empty. Its value is
+// compared case-insensitively elsewhere (RFC 6749 §5.1: "bearer" = "Bearer").
 func TokenType(id string, e *Ending) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -246,7 +255,8 @@ func TokenType(id string, e *Ending) error {
 	return nil
 }
 
-// StateEchoed: the state comes back exactly, after one form-decoding.
+// StateEchoed judges STATE-01, STATE-03 and STATE-05, and STATE-08 through
+// StateEchoedOrRefused: the state comes back exactly, after one form-decoding.
 func StateEchoed(id string, e *Ending, sent string) error {
 	if err := leftForClient(id, e); err != nil {
 		return err
@@ -264,8 +274,8 @@ func StateEchoed(id string, e *Ending, sent string) error {
 	return nil
 }
 
-// StateEchoedOrRefused: the state is echoed exactly, or the request is
-// refused; a mangled echo is never acceptable.
+// StateEchoedOrRefused judges STATE-08: the state is echoed exactly, or the
+// request is refused; a mangled echo is never acceptable.
 func StateEchoedOrRefused(id string, e *Ending, sent string) error {
 	if !e.Left {
 		return nil // refused on an error page
@@ -279,7 +289,7 @@ func StateEchoedOrRefused(id string, e *Ending, sent string) error {
 	return StateEchoed(id, e, sent)
 }
 
-// NoStateInvented: a request without state gets no state back.
+// NoStateInvented judges STATE-06: a request without state gets no state back.
 func NoStateInvented(id string, e *Ending) error {
 	if !e.Left {
 		return nil
@@ -292,8 +302,9 @@ func NoStateInvented(id string, e *Ending) error {
 	return nil
 }
 
-// ErrorCode: the client receives an error response with this code, in the
-// fragment (RFC 6749 §4.2.2.1) or, for form_post, in the form.
+// ErrorCode judges RT-04 and ERR-01: the client receives an error response with
+// this code, in the fragment (RFC 6749 §4.2.2.1) or, for form_post, in the
+// form.
 func ErrorCode(id string, e *Ending, want string) error {
 	if !e.Left {
 		return Fail(id, "expected error=%s sent to the client, but the flow %s", want, e.Describe())
@@ -314,8 +325,9 @@ func ErrorCode(id string, e *Ending, want string) error {
 	return nil
 }
 
-// ErrorCarriesState: an error response carries the state exactly. Where the
-// error sits (fragment or query) is judged by FRAG-05, not here.
+// ErrorCarriesState judges STATE-02: an error response carries the state
+// exactly. Where the error sits (fragment or query) is judged by FRAG-05, not
+// here.
 func ErrorCarriesState(id string, e *Ending, sent string) error {
 	if !e.Left {
 		return Fail(id, "expected an error response sent to the client, but the flow %s", e.Describe())
@@ -335,9 +347,12 @@ func ErrorCarriesState(id string, e *Ending, sent string) error {
 	return Fail(id, "expected an error response, got %s (parameters: %s)", e.Describe(), names(e.Response()))
 }
 
-// NeverRedirected is the catalogue's NR rule: the browser is not sent away
-// from the server at all — not to the URI given, not to a registered one —
-// by a 3xx, a meta refresh, a self-submitting form or a script.
+// NeverRedirected judges the catalogue's NR rule, for AEP-05, CID-01, RDR-03,
+// RDR-04, RDR-05, RDR-06, RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13,
+// RDR-14, RDR-15, RDR-16, RDR-17, RDR-19, RDR-22 and OIDC-06: the browser is
+// not sent away from the server at all — not to the URI given, not to a
+// registered one — by a 3xx, a meta refresh, a self-submitting form or a
+// script.
 func NeverRedirected(id string, e *Ending) error {
 	if e.Left {
 		return Fail(id, "expected no redirect, but the browser was %s", e.Describe())
@@ -345,7 +360,11 @@ func NeverRedirected(id string, e *Ending) error {
 	return nil
 }
 
-// NoToken: no credential is issued.
+// NoToken judges AEP-05, RT-03, RT-04, CID-01, RDR-03, RDR-04, RDR-05, RDR-06,
+// RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13, RDR-14, RDR-15, RDR-16,
+// RDR-17, RDR-19, RDR-22, OIDC-01 and OIDC-06: no credential is issued.
+// Refused, RefusedWith, ForgedConsentRefused and
+// NotRedirectedOrInvalidRequestAt build on it.
 func NoToken(id string, e *Ending) error {
 	if !e.Left {
 		return nil
@@ -358,8 +377,9 @@ func NoToken(id string, e *Ending) error {
 	return nil
 }
 
-// TargetIs: the browser is sent to exactly this URI, byte for byte, before
-// the fragment (RFC 6749 §3.1.2.3: simple string comparison).
+// TargetIs judges RDR-01 and RDR-11, and RDR-18 through TokenAt: the browser
+// is sent to exactly this URI, byte for byte, before the fragment (RFC 6749
+// §3.1.2.3: simple string comparison).
 func TargetIs(id string, e *Ending, want string) error {
 	if !e.Left {
 		return Fail(id, "expected a redirect to %s, but the flow %s", want, e.Describe())
@@ -402,8 +422,9 @@ func unique(s []string) []string {
 	return out
 }
 
-// ResourceAccepts: a protected resource answers a request bearing the token
-// with success (RFC 6750 §2.1). 401 means the token is not a real one.
+// ResourceAccepts judges TOK-09: a protected resource answers a request bearing
+// the token with success (RFC 6750 §2.1). 401 means the token is not a real
+// one.
 func ResourceAccepts(id, endpoint string, status int, wwwAuthenticate string) error {
 	if status >= 200 && status < 300 {
 		return nil

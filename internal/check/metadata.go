@@ -9,13 +9,14 @@ import (
 	"github.com/implicitspec/implicitspec/internal/profile"
 )
 
-// Metadata is the discovery document with its typed accessors; the checks
-// judge it, the profile package reads it.
+// Metadata is the discovery document with its typed accessors; the META-*
+// checks below judge it, the profile package reads it. It judges nothing.
 type Metadata = profile.Metadata
 
-// TokenTypeListedAsServed: response_types_supported lists "token" exactly
-// when the server issued an access token (RFC 8414 §2: "REQUIRED [...] the
-// response_type values that this authorization server supports").
+// TokenTypeListedAsServed judges META-01: response_types_supported lists
+// "token" exactly when the server issued an access token (RFC 8414 §2:
+// "REQUIRED [...] the response_type values that this authorization server
+// supports").
 func TokenTypeListedAsServed(id string, m Metadata, issued bool, how string) error {
 	listed := m.ListsResponseType("token")
 	vs, present := m.ResponseTypes()
@@ -32,7 +33,8 @@ func TokenTypeListedAsServed(id string, m Metadata, issued bool, how string) err
 	return nil
 }
 
-// ListedModeWorks: a response mode the document lists is honoured.
+// ListedModeWorks judges META-02: a response mode the document lists is
+// honoured.
 func ListedModeWorks(id, mode string, m Metadata, worked bool, how string) error {
 	modes, _ := m.ResponseModes()
 	if slices.Contains(modes, mode) && !worked {
@@ -41,8 +43,8 @@ func ListedModeWorks(id, mode string, m Metadata, worked bool, how string) error
 	return nil
 }
 
-// WorkingModeListed: a response mode the server honours is listed (the
-// default list is query and fragment only).
+// WorkingModeListed judges META-02: a response mode the server honours is
+// listed (the default list is query and fragment only).
 func WorkingModeListed(id, mode string, m Metadata, worked bool) error {
 	modes, declared := m.ResponseModes()
 	if worked && !slices.Contains(modes, mode) {
@@ -55,8 +57,8 @@ func WorkingModeListed(id, mode string, m Metadata, worked bool) error {
 	return nil
 }
 
-// GrantTypesMatch: grant_types_supported (or its default, which claims
-// implicit) names "implicit" exactly when the implicit grant works.
+// GrantTypesMatch judges META-02: grant_types_supported (or its default, which
+// claims implicit) names "implicit" exactly when the implicit grant works.
 func GrantTypesMatch(id string, m Metadata, issued bool) error {
 	types, declared := m.GrantTypes()
 	claims := slices.Contains(types, "implicit")
@@ -73,8 +75,8 @@ func GrantTypesMatch(id string, m Metadata, issued bool) error {
 	return nil
 }
 
-// EndpointAndIssuer: the document's authorization_endpoint is an https URL
-// without a fragment (RFC 6749 §3.1) and its issuer is the one it was
+// EndpointAndIssuer judges META-03: the document's authorization_endpoint is an
+// https URL without a fragment (RFC 6749 §3.1) and its issuer is the one it was
 // fetched for (RFC 8414 §3.3).
 func EndpointAndIssuer(id string, m Metadata, issuer string) error {
 	got, _ := m["issuer"].(string)

@@ -11,9 +11,9 @@ import (
 
 // The OpenID Connect implicit judgements (catalogue rows OIDC-01 … OIDC-09).
 
-// IDToken: the flow ends at the client with a successful response carrying
-// one ID token (OpenID Connect Core §3.2.2.5), which it decodes. The
-// signature is not verified here (IDTokenSignature does).
+// IDToken judges OIDC-02, OIDC-03 and OIDC-04: the flow ends at the client with
+// a successful response carrying one ID token (OpenID Connect Core §3.2.2.5),
+// which it decodes. The signature is not verified here (IDTokenSignature does).
 func IDToken(id string, e *Ending) (*idtoken.Token, error) {
 	if err := leftForClient(id, e); err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func IDToken(id string, e *Ending) (*idtoken.Token, error) {
 	return tok, nil
 }
 
-// NoIDToken: no ID token is issued, anywhere.
+// NoIDToken judges OIDC-07: no ID token is issued, anywhere.
 func NoIDToken(id string, e *Ending) error {
 	if !e.Left {
 		return nil
@@ -48,8 +48,8 @@ func NoIDToken(id string, e *Ending) error {
 	return nil
 }
 
-// Nonce: the ID token's nonce claim is the value the request sent (OpenID
-// Connect Core §3.2.2.11).
+// Nonce judges OIDC-02: the ID token's nonce claim is the value the request
+// sent (OpenID Connect Core §3.2.2.11).
 func Nonce(id string, tok *idtoken.Token, sent string) error {
 	switch n := tok.Claims.Nonce; {
 	case n == nil:
@@ -60,9 +60,9 @@ func Nonce(id string, tok *idtoken.Token, sent string) error {
 	return nil
 }
 
-// AtHash: an ID token issued with an access token carries at_hash, the
-// base64url left half of the hash of the access token under the hash of
-// the token's alg (OpenID Connect Core §3.2.2.9–10). The access token
+// AtHash judges OIDC-03: an ID token issued with an access token carries
+// at_hash, the base64url left half of the hash of the access token under the
+// hash of the token's alg (OpenID Connect Core §3.2.2.9–10). The access token
 // itself is never quoted.
 func AtHash(id string, tok *idtoken.Token, accessToken string) error {
 	if accessToken == "" {
@@ -90,9 +90,9 @@ func hashName(alg string) string {
 	return h.String()
 }
 
-// NoAtHash: an ID token issued without an access token carries no at_hash
-// (OpenID Connect Core §3.2.2.10: "it MAY NOT be used when no Access Token
-// is issued").
+// NoAtHash judges OIDC-03: an ID token issued without an access token carries
+// no at_hash (OpenID Connect Core §3.2.2.10: "it MAY NOT be used when no Access
+// Token is issued").
 func NoAtHash(id string, tok *idtoken.Token) error {
 	if tok.Claims.AtHash != nil {
 		return Fail(id, "the ID token issued without an access token carries at_hash=%q", *tok.Claims.AtHash)
@@ -100,9 +100,9 @@ func NoAtHash(id string, tok *idtoken.Token) error {
 	return nil
 }
 
-// IDTokenSignedForClient: the header claims a signature a public client can
-// verify — never alg=none from the authorization endpoint, never a MAC
-// (OpenID Connect Core §2, §3.2.2.11). Judged before any key is fetched.
+// IDTokenSignedForClient judges OIDC-04: the header claims a signature a public
+// client can verify — never alg=none from the authorization endpoint, never a
+// MAC (OpenID Connect Core §2, §3.2.2.11). Judged before any key is fetched.
 func IDTokenSignedForClient(id string, tok *idtoken.Token) error {
 	if err := tok.PublicKeySigned(); err != nil {
 		return Fail(id, "%v", err)
@@ -110,8 +110,8 @@ func IDTokenSignedForClient(id string, tok *idtoken.Token) error {
 	return nil
 }
 
-// IDTokenSignature: the ID token is signed (never alg=none from the
-// authorization endpoint) and verifies with a key of the server's JWKS
+// IDTokenSignature judges OIDC-04: the ID token is signed (never alg=none from
+// the authorization endpoint) and verifies with a key of the server's JWKS
 // (OpenID Connect Core §2, §3.2.2.11).
 func IDTokenSignature(id string, tok *idtoken.Token, jwks []byte) error {
 	if err := tok.Verify(jwks); err != nil {
@@ -120,8 +120,8 @@ func IDTokenSignature(id string, tok *idtoken.Token, jwks []byte) error {
 	return nil
 }
 
-// IDTokenClaims: iss, sub, aud, azp, exp and iat of an ID token just received
-// are valid (OpenID Connect Core §2, §3.1.3.7).
+// IDTokenClaims judges OIDC-04: iss, sub, aud, azp, exp and iat of an ID token
+// just received are valid (OpenID Connect Core §2, §3.1.3.7).
 func IDTokenClaims(id string, tok *idtoken.Token, issuer, clientID string, now time.Time) error {
 	if p := idtoken.ClaimProblems(tok.Claims, issuer, clientID, now); len(p) > 0 {
 		return Fail(id, "invalid ID token claims: %s", strings.Join(p, "; "))
@@ -129,7 +129,7 @@ func IDTokenClaims(id string, tok *idtoken.Token, issuer, clientID string, now t
 	return nil
 }
 
-// IDTokenOnly: a response for response_type=id_token carries no
+// IDTokenOnly judges OIDC-05: a response for response_type=id_token carries no
 // access_token and no code (Multiple Response Type Encoding Practices §3).
 func IDTokenOnly(id string, e *Ending) error {
 	if !e.Left {
@@ -143,10 +143,11 @@ func IDTokenOnly(id string, e *Ending) error {
 	return nil
 }
 
-// OIDCNothingInQuery: no access_token, id_token or code is put in the query of
-// the redirect URI, whatever response_mode asked for (Multiple Response Type
-// Encoding Practices §5: for response types that return tokens "the query
-// encoding MUST NOT be used"). An error, or success in the fragment, passes.
+// OIDCNothingInQuery judges OIDC-08: no access_token, id_token or code is put
+// in the query of the redirect URI, whatever response_mode asked for (Multiple
+// Response Type Encoding Practices §5: for response types that return tokens
+// "the query encoding MUST NOT be used"). An error, or success in the fragment,
+// passes.
 func OIDCNothingInQuery(id string, e *Ending) error {
 	if !e.Left {
 		return nil
@@ -163,10 +164,11 @@ func OIDCNothingInQuery(id string, e *Ending) error {
 	return nil
 }
 
-// PromptNoneError: a prompt=none request without a session is answered with
-// one of the codes, in the fragment of the redirect URI, with the state
-// exactly (OpenID Connect Core §3.1.2.1, §3.1.2.6). A login page shown, or a
-// token, fails. loginShown is whether the browser was shown a login page.
+// PromptNoneError judges STATE-02 and OIDC-09: a prompt=none request without a
+// session is answered with one of the codes, in the fragment of the redirect
+// URI, with the state exactly (OpenID Connect Core §3.1.2.1, §3.1.2.6). A login
+// page shown, or a token, fails. loginShown is whether the browser was shown a
+// login page.
 func PromptNoneError(id string, e *Ending, codes []string, sentState string, loginShown bool) error {
 	if loginShown {
 		return Fail(id, "prompt=none: the server showed a login page (%s)", e.Describe())

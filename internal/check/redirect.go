@@ -6,8 +6,8 @@ import (
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
-// NoFallback (RDR-21): when the redirect URI given is refused, the browser is
-// not sent to one of the client's registered URIs instead, with an error or
+// NoFallback judges RDR-21: when the redirect URI given is refused, the browser
+// is not sent to one of the client's registered URIs instead, with an error or
 // a token (RFC 6749 §4.2.2.1: "MUST NOT automatically redirect"). Other
 // departures are the NR rule's business (NeverRedirected).
 func NoFallback(id string, e *Ending, registered []string) error {
@@ -23,7 +23,7 @@ func NoFallback(id string, e *Ending, registered []string) error {
 	return nil
 }
 
-// AtURIOrNotRedirected (RDR-02): the flow either stops at the server, or
+// AtURIOrNotRedirected judges RDR-02: the flow either stops at the server, or
 // ends at exactly uri (before the fragment).
 func AtURIOrNotRedirected(id string, e *Ending, uri string) error {
 	if !e.Left {
@@ -35,7 +35,7 @@ func AtURIOrNotRedirected(id string, e *Ending, uri string) error {
 	return nil
 }
 
-// TokenAt (RDR-18): an access token is delivered, at exactly uri.
+// TokenAt judges RDR-18: an access token is delivered, at exactly uri.
 func TokenAt(id string, e *Ending, uri string) error {
 	if err := ClientGetsToken(id, e); err != nil {
 		return err
@@ -50,7 +50,7 @@ func beforeAny(s, chars string) string {
 	return s
 }
 
-// RegistrationRefused (RDR-12, RDR-20, RDR-23): a dynamic client
+// RegistrationRefused judges RDR-12, RDR-20 and RDR-23: a dynamic client
 // registration with invalid redirect URIs is refused with HTTP 400 and
 // invalid_redirect_uri or invalid_client_metadata (RFC 7591 §3.2.2).
 func RegistrationRefused(id string, status int, code, what string) error {
@@ -65,10 +65,10 @@ func RegistrationRefused(id string, status int, code, what string) error {
 	return nil
 }
 
-// NotRedirectedOrInvalidRequestAt (AEP-05): a request with redirect_uri sent
-// twice with the same registered value is refused: by the no-redirect rule,
-// or — the URI being in no doubt (RFC 6749 §4.2.2.1) — by an invalid_request
-// error sent to exactly that URI with no credential.
+// NotRedirectedOrInvalidRequestAt judges AEP-05: a request with redirect_uri
+// sent twice with the same registered value is refused: by the no-redirect
+// rule, or — the URI being in no doubt (RFC 6749 §4.2.2.1) — by an
+// invalid_request error sent to exactly that URI with no credential.
 func NotRedirectedOrInvalidRequestAt(id string, e *Ending, uri string) error {
 	if err := NoToken(id, e); err != nil {
 		return err

@@ -29,7 +29,8 @@ func (e *Ending) errorResponse() (ps fragment.Params, where string, ok bool) {
 }
 
 // HasErrorResponse reports whether an error response reached the client, in
-// the fragment, the form or the query.
+// the fragment, the form or the query. It judges nothing: the steps of the
+// error-response rows (ERR-*) skip when there is none to judge.
 func HasErrorResponse(e *Ending) bool {
 	_, _, ok := e.errorResponse()
 	return ok
@@ -38,7 +39,7 @@ func HasErrorResponse(e *Ending) bool {
 // OutcomeKind says in a few words what kind of answer the flow ended in: an
 // access token, an error response with its code, a page of the server, or a
 // departure carrying neither. Two requests the specification treats alike
-// must end in the same kind.
+// must end in the same kind. It judges nothing: SameOutcome compares two.
 func OutcomeKind(e *Ending) string {
 	switch {
 	case !e.Left:
@@ -56,9 +57,9 @@ func OutcomeKind(e *Ending) string {
 	return "a departure to another site"
 }
 
-// SameOutcome: two requests that must be treated alike end in the same kind
-// of answer (AEP-03: an empty parameter is an omitted one; RT-02: the words
-// of a composite response_type are unordered).
+// SameOutcome judges AEP-03 and RT-02: two requests that must be treated alike
+// end in the same kind of answer (AEP-03: an empty parameter is an omitted one;
+// RT-02: the words of a composite response_type are unordered).
 func SameOutcome(id string, first, second *Ending, firstLabel, secondLabel string) error {
 	a, b := OutcomeKind(first), OutcomeKind(second)
 	if a == b {
@@ -68,9 +69,9 @@ func SameOutcome(id string, first, second *Ending, firstLabel, secondLabel strin
 		firstLabel, a, first.Describe(), secondLabel, b, second.Describe())
 }
 
-// Refused: the request is refused — by an error response to the client (in
-// the fragment or the query) or on a page of the server — and no credential
-// is issued.
+// Refused judges AEP-05, RT-02 and STATE-07: the request is refused — by an
+// error response to the client (in the fragment or the query) or on a page of
+// the server — and no credential is issued.
 func Refused(id string, e *Ending) error {
 	if err := NoToken(id, e); err != nil {
 		return err
@@ -81,9 +82,9 @@ func Refused(id string, e *Ending) error {
 	return Fail(id, "expected the request to be refused, but the flow %s with no error", e.Describe())
 }
 
-// RefusedWith: Refused, and an error response sent to the client carries one
-// of codes. RFC 6749 §3.1.1 points to the query-encoded §4.1.2.1 for
-// response_type errors, so the query is accepted as well as the fragment.
+// RefusedWith judges RT-01: Refused, and an error response sent to the client
+// carries one of codes. RFC 6749 §3.1.1 points to the query-encoded §4.1.2.1
+// for response_type errors, so the query is accepted as well as the fragment.
 func RefusedWith(id string, e *Ending, codes ...string) error {
 	if err := Refused(id, e); err != nil {
 		return err
@@ -96,8 +97,8 @@ func RefusedWith(id string, e *Ending, codes ...string) error {
 	return nil
 }
 
-// ToldError: the client is told error=code, in the fragment or (for the
-// response_type errors of RFC 6749 §3.1.1) the query.
+// ToldError judges RT-02: the client is told error=code, in the fragment or
+// (for the response_type errors of RFC 6749 §3.1.1) the query.
 func ToldError(id string, e *Ending, code string) error {
 	if !e.Left {
 		return Fail(id, "expected error=%s sent to the client, but the flow %s", code, e.Describe())
@@ -124,10 +125,10 @@ func grantedScope(e *Ending) (tokens []string, returned bool) {
 	return strings.Fields(v), true
 }
 
-// UnknownScopeNotGranted (SCOPE-01): an unknown scope is refused, or the
+// UnknownScopeNotGranted judges SCOPE-01: an unknown scope is refused, or the
 // token is issued with a scope parameter that leaves it out. A token with no
-// scope parameter hides the narrowing (RFC 6749 §3.3: the server "MUST
-// include the scope response parameter" when the grant differs).
+// scope parameter hides the narrowing (RFC 6749 §3.3: the server "MUST include
+// the scope response parameter" when the grant differs).
 func UnknownScopeNotGranted(id string, e *Ending, unknown string) error {
 	if !e.issued() {
 		return nil
@@ -148,8 +149,9 @@ func (e *Ending) served() bool {
 	return e.Left && !HasErrorResponse(e)
 }
 
-// Served: the request is served, not refused (AEP-04: unknown parameters and
-// the order of parameters or scope tokens change nothing).
+// Served judges AEP-04 and AEP-06: the request is served, not refused (AEP-04:
+// unknown parameters and the order of parameters or scope tokens change
+// nothing; AEP-06: the endpoint's own query is kept and changes nothing).
 func Served(id string, e *Ending) error {
 	if e.served() {
 		return nil
@@ -161,7 +163,7 @@ func Served(id string, e *Ending) error {
 	return Fail(id, "the request was not served: the flow %s", e.Describe())
 }
 
-// DefaultScopeOrInvalidScope (SCOPE-02): a request without scope is served
+// DefaultScopeOrInvalidScope judges SCOPE-02: a request without scope is served
 // (with the server's default) or refused with invalid_scope.
 func DefaultScopeOrInvalidScope(id string, e *Ending) error {
 	if e.served() {
@@ -176,7 +178,7 @@ func DefaultScopeOrInvalidScope(id string, e *Ending) error {
 	return Fail(id, "a request without scope must get the default scope or invalid_scope, but the flow %s", e.Describe())
 }
 
-// MalformedScopeNotGranted (SCOPE-03): a scope token outside NQCHAR is not
+// MalformedScopeNotGranted judges SCOPE-03: a scope token outside NQCHAR is not
 // granted: refused, or left out of a returned scope.
 func MalformedScopeNotGranted(id string, e *Ending, sent string) error {
 	if !e.issued() {
@@ -241,7 +243,7 @@ func theError(id string, e *Ending) (fragment.Params, string, error) {
 	return ps, where, nil
 }
 
-// ErrorCodeRegistered (ERR-02, SHOULD): the code is one RFC 6749, OpenID
+// ErrorCodeRegistered judges ERR-02 (SHOULD): the code is one RFC 6749, OpenID
 // Connect or the IANA registry defines.
 func ErrorCodeRegistered(id string, e *Ending) error {
 	ps, where, err := theError(id, e)
@@ -255,9 +257,9 @@ func ErrorCodeRegistered(id string, e *Ending) error {
 	return Fail(id, "error=%q in the %s is not a code of RFC 6749, OpenID Connect or the IANA OAuth error registry", code, where)
 }
 
-// ErrorCodeCharacters (ERR-02, MUST): one error code, of NQSCHAR only
-// (RFC 6749 §4.2.2.1: "MUST NOT include characters outside the set
-// %x20-21 / %x23-5B / %x5D-7E").
+// ErrorCodeCharacters judges ERR-02 (MUST): one error code, of NQSCHAR only
+// (RFC 6749 §4.2.2.1: "MUST NOT include characters outside the set %x20-21 /
+// %x23-5B / %x5D-7E").
 func ErrorCodeCharacters(id string, e *Ending) error {
 	ps, where, err := theError(id, e)
 	if err != nil {
@@ -273,7 +275,7 @@ func ErrorCodeCharacters(id string, e *Ending) error {
 	return nil
 }
 
-// ErrorTextCharacters (ERR-03): error_description is NQSCHAR only, and
+// ErrorTextCharacters judges ERR-03: error_description is NQSCHAR only, and
 // error_uri is a URI-reference of %x21 / %x23-5B / %x5D-7E.
 func ErrorTextCharacters(id string, e *Ending) error {
 	ps, _, err := theError(id, e)
@@ -297,7 +299,7 @@ func ErrorTextCharacters(id string, e *Ending) error {
 // §4.2.2.1; RFC 9207 iss; OpenID Connect Session Management session_state).
 var errorParamsAllowed = []string{"error", "error_description", "error_uri", "state", "iss", "session_state"}
 
-// ErrorParamsOnly (ERR-04, SHOULD): an error response carries no other
+// ErrorParamsOnly judges ERR-04 (SHOULD): an error response carries no other
 // parameters (OpenID Connect Core §3.1.2.6).
 func ErrorParamsOnly(id string, e *Ending) error {
 	ps, where, err := theError(id, e)
@@ -317,7 +319,7 @@ func ErrorParamsOnly(id string, e *Ending) error {
 	return nil
 }
 
-// NoCredentialBesideError (ERR-05): no access_token, code or id_token
+// NoCredentialBesideError judges ERR-05: no access_token, code or id_token
 // anywhere next to an error.
 func NoCredentialBesideError(id string, e *Ending) error {
 	if _, _, err := theError(id, e); err != nil {
@@ -331,14 +333,15 @@ func NoCredentialBesideError(id string, e *Ending) error {
 	return nil
 }
 
-// Answer is one HTTP answer the browser received during a flow.
+// Answer is one HTTP answer the browser received during a flow: the evidence
+// NoServerError (ERR-06) reads. It judges nothing.
 type Answer struct {
 	URL    string // redacted by the caller
 	Status int
 }
 
-// NoServerError (ERR-06): with a valid client and redirect URI, a failure is
-// sent to the client as server_error or temporarily_unavailable, never shown
+// NoServerError judges ERR-06: with a valid client and redirect URI, a failure
+// is sent to the client as server_error or temporarily_unavailable, never shown
 // as an HTTP 5xx (RFC 6749 §4.2.2.1: "a 500 Internal Server Error HTTP status
 // code cannot be returned to the client via an HTTP redirect").
 func NoServerError(id string, answers []Answer) error {
@@ -350,7 +353,7 @@ func NoServerError(id string, answers []Answer) error {
 	return nil
 }
 
-// EndpointWithoutFragment (AEP-06): the authorization endpoint URL, as
+// EndpointWithoutFragment judges AEP-06: the authorization endpoint URL, as
 // configured and as advertised, has no fragment (RFC 6749 §3.1: "MUST NOT
 // include a fragment component").
 func EndpointWithoutFragment(id string, endpoints map[string]string) error {
@@ -366,6 +369,7 @@ func EndpointWithoutFragment(id string, endpoints map[string]string) error {
 // with the credential parameter of the response type asked for and no
 // error. This is the positive control of every negative verdict (catalogue
 // §1.1): what the credential holds and where it went are judged elsewhere.
+// It judges no requirement itself.
 func Succeeded(e *Ending) bool {
 	return e.Left && !HasErrorResponse(e) && len(e.carriers(e.credential())) > 0
 }

@@ -20,7 +20,8 @@ import (
 // TokenParams returns the parameters that carry the credential (the access
 // token, or the ID token of response_type=id_token): the fragment, the form
 // body or, wrongly, the query — where they were put is judged by
-// FRAG-01/02, not by the checks of their content.
+// FRAG-01/02, not by the checks of their content. An accessor; it judges
+// nothing.
 func (e *Ending) TokenParams() fragment.Params {
 	for _, ps := range []fragment.Params{e.Response(), e.Fragment, e.Form, e.Query} {
 		if ps.Count(e.credential()) > 0 {
@@ -31,7 +32,8 @@ func (e *Ending) TokenParams() fragment.Params {
 }
 
 // ErrorParams returns the parameters that carry an error response (the
-// fragment or form, else the query), and whether there is one.
+// fragment or form, else the query), and whether there is one. An accessor;
+// it judges nothing.
 func (e *Ending) ErrorParams() (fragment.Params, bool) {
 	for _, ps := range []fragment.Params{e.Response(), e.Query} {
 		if ps.Count("error") > 0 {
@@ -55,9 +57,10 @@ func issued(id string, e *Ending) (fragment.Params, error) {
 
 // --- state ---
 
-// StateNotInjected: a state holding "&access_token=…" is encoded, so the
-// response holds exactly one access_token and the state's raw text in the
-// redirect URI has no unencoded '&', '#', space or '"' (RFC 6749 App. B).
+// StateNotInjected judges STATE-04: a state holding "&access_token=…" is
+// encoded, so the response holds exactly one access_token and the state's raw
+// text in the redirect URI has no unencoded '&', '#', space or '"' (RFC 6749
+// App. B).
 func StateNotInjected(id string, e *Ending, sent string) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -86,9 +89,9 @@ func StateNotInjected(id string, e *Ending, sent string) error {
 	return nil
 }
 
-// StateEchoedOrRefusedCleanly: a long state is echoed exactly, or the
-// request is refused cleanly — invalid_request, an error page, HTTP 414. A
-// truncated echo or a server error is a failure (catalogue STATE-05).
+// StateEchoedOrRefusedCleanly judges STATE-05: a long state is echoed exactly,
+// or the request is refused cleanly — invalid_request, an error page, HTTP 414.
+// A truncated echo or a server error is a failure.
 func StateEchoedOrRefusedCleanly(id string, e *Ending, sent string) error {
 	if !e.Left {
 		if e.Status >= 500 {
@@ -122,8 +125,8 @@ func StateEchoedOrRefusedCleanly(id string, e *Ending, sent string) error {
 	return nil
 }
 
-// NoStateParameter: a request without a state value gets no state
-// parameter back at all, not even an empty one.
+// NoStateParameter judges STATE-06: a request without a state value gets no
+// state parameter back at all, not even an empty one.
 func NoStateParameter(id string, e *Ending) error {
 	if !e.Left {
 		return nil
@@ -136,9 +139,10 @@ func NoStateParameter(id string, e *Ending) error {
 	return nil
 }
 
-// RepeatedParamRefused: a request with a parameter sent twice is refused
-// with invalid_request or on an error page; issuing a token is a failure
-// (RFC 6749 §3.1: parameters "MUST NOT be included more than once").
+// RepeatedParamRefused judges AEP-05 and STATE-07: a request with a parameter
+// sent twice is refused with invalid_request or on an error page; issuing a
+// token is a failure (RFC 6749 §3.1: parameters "MUST NOT be included more than
+// once").
 func RepeatedParamRefused(id string, e *Ending, name string) error {
 	if !e.Left {
 		return nil
@@ -160,8 +164,8 @@ func RepeatedParamRefused(id string, e *Ending, name string) error {
 
 // --- where the response goes ---
 
-// ErrorInFragment: an error response to an implicit request is in the
-// fragment (RFC 6749 §4.2.2.1), not the query.
+// ErrorInFragment judges FRAG-05: an error response to an implicit request is
+// in the fragment (RFC 6749 §4.2.2.1), not the query.
 func ErrorInFragment(id string, e *Ending) error {
 	if _, ok := e.Response().Get("error"); ok {
 		return nil
@@ -172,8 +176,8 @@ func ErrorInFragment(id string, e *Ending) error {
 	return Fail(id, "expected an error response in the fragment, got %s", e.Describe())
 }
 
-// NoTokenInQuery: whatever the request asked, no access token is put in the
-// query (MRT §5; catalogue FRAG-07).
+// NoTokenInQuery judges FRAG-07: whatever the request asked, no access token
+// is put in the query (MRT §5).
 func NoTokenInQuery(id string, e *Ending) error {
 	if w := e.carriers("access_token"); strings.Contains(strings.Join(w, ","), "query") {
 		return Fail(id, "response_mode=query was honoured: the access token is in the query of %s", redact.Params(e.Target))
@@ -181,8 +185,8 @@ func NoTokenInQuery(id string, e *Ending) error {
 	return nil
 }
 
-// NotServed: the request was not served — an error response or an error
-// page; an issued token means the request was accepted.
+// NotServed judges FRAG-06: the request was not served — an error response or
+// an error page; an issued token means the request was accepted.
 func NotServed(id string, e *Ending, what string) error {
 	if ClientGetsToken(id, e) == nil {
 		return Fail(id, "%s was ignored: an access token was issued (%s)", what, e.Describe())
@@ -192,9 +196,10 @@ func NotServed(id string, e *Ending, what string) error {
 
 // --- form_post ---
 
-// FormPostPage: the response arrives by a self-submitting POST form whose
-// action is byte-equal to the redirect URI, with the parameters as hidden
-// inputs, on a 200 HTML page, nothing in the URL (Form Post Response Mode §2).
+// FormPostPage judges FP-01: the response arrives by a self-submitting POST
+// form whose action is byte-equal to the redirect URI, with the parameters as
+// hidden inputs, on a 200 HTML page, nothing in the URL (Form Post Response
+// Mode §2).
 func FormPostPage(id string, e *Ending, redirectURI string, status int, contentType string, body []byte) error {
 	if !e.Left {
 		return Fail(id, "expected a form POST to the client, but the flow %s", e.Describe())
@@ -266,8 +271,8 @@ func attrOf(n *html.Node, key string) string {
 	return ""
 }
 
-// NoStore: the Cache-Control header holds the no-store directive (Form Post
-// Response Mode §2).
+// NoStore judges FP-02: the Cache-Control header holds the no-store directive
+// (Form Post Response Mode §2).
 func NoStore(id string, cacheControl []string) error {
 	for _, h := range cacheControl {
 		for d := range strings.SplitSeq(h, ",") {
@@ -280,7 +285,8 @@ func NoStore(id string, cacheControl []string) error {
 	return Fail(id, "the page carrying the response has Cache-Control %q, expected no-store", strings.Join(cacheControl, ", "))
 }
 
-// ErrorPosted: an error to a form_post request is posted too, with the state.
+// ErrorPosted judges FP-03: an error to a form_post request is posted too, with
+// the state.
 func ErrorPosted(id string, e *Ending, sent string) error {
 	if !e.Left {
 		return Fail(id, "expected the error posted to the client, but the flow %s", e.Describe())
@@ -299,8 +305,9 @@ func ErrorPosted(id string, e *Ending, sent string) error {
 
 // --- encoding ---
 
-// FragmentDecodes: the response is application/x-www-form-urlencoded over
-// UTF-8: no malformed percent-escape, no invalid UTF-8 (RFC 6749 App. B).
+// FragmentDecodes judges FRAG-03: the response is
+// application/x-www-form-urlencoded over UTF-8: no malformed percent-escape,
+// no invalid UTF-8 (RFC 6749 App. B).
 func FragmentDecodes(id string, e *Ending) error {
 	if !e.Left {
 		return Fail(id, "expected a response sent to the client, but the flow %s", e.Describe())
@@ -313,9 +320,9 @@ func FragmentDecodes(id string, e *Ending) error {
 	return nil
 }
 
-// FragmentFullyEncoded: no character the encoding would escape appears raw
-// (RFC 6749 App. B; RFC 3986 §3.5 allows no raw space, '"', '<', '#' or
-// non-ASCII byte in a fragment).
+// FragmentFullyEncoded judges FRAG-03: no character the encoding would escape
+// appears raw (RFC 6749 App. B; RFC 3986 §3.5 allows no raw space, '"', '<',
+// '#' or non-ASCII byte in a fragment).
 func FragmentFullyEncoded(id string, e *Ending) error {
 	if !e.Left {
 		return Fail(id, "expected a response sent to the client, but the flow %s", e.Describe())
@@ -328,7 +335,8 @@ func FragmentFullyEncoded(id string, e *Ending) error {
 	return nil
 }
 
-// NoRepeatedParams: no response parameter appears twice (RFC 6749 §3.1).
+// NoRepeatedParams judges FRAG-04: no response parameter appears twice
+// (RFC 6749 §3.1).
 func NoRepeatedParams(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -340,8 +348,8 @@ func NoRepeatedParams(id string, e *Ending) error {
 	return nil
 }
 
-// Iss: the iss response parameter (RFC 9207 §2), in ps, equals the issuer
-// when present; when the metadata advertises it, it must be present.
+// Iss judges FRAG-08: the iss response parameter (RFC 9207 §2), in ps, equals
+// the issuer when present; when the metadata advertises it, it must be present.
 func Iss(id string, ps fragment.Params, issuer string, advertised bool, what string) error {
 	got, ok := ps.Get("iss")
 	switch {
@@ -355,7 +363,8 @@ func Iss(id string, ps fragment.Params, issuer string, advertised bool, what str
 
 // --- the token response ---
 
-// TokenVSCHAR: the access token is made of %x20-7E (RFC 6749 A.12).
+// TokenVSCHAR judges TOK-02: the access token is made of %x20-7E
+// (RFC 6749 A.12).
 func TokenVSCHAR(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -372,8 +381,8 @@ func TokenVSCHAR(id string, e *Ending) error {
 
 var b64token = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
 
-// TokenB64: a bearer token matches b64token, so it fits an Authorization:
-// Bearer header (RFC 6750 §2.1).
+// TokenB64 judges TOK-02: a bearer token matches b64token, so it fits an
+// Authorization: Bearer header (RFC 6750 §2.1).
 func TokenB64(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -396,7 +405,7 @@ func TokenB64(id string, e *Ending) error {
 // knownTokenTypes are the IANA OAuth Access Token Types, lower-cased.
 var knownTokenTypes = map[string]bool{"bearer": true, "n_a": true, "pop": true, "dpop": true}
 
-// TokenTypeKnown: token_type is a registered type, compared
+// TokenTypeKnown judges TOK-03: token_type is a registered type, compared
 // case-insensitively (RFC 6749 §7.1, §5.1).
 func TokenTypeKnown(id string, e *Ending) error {
 	ps, err := issued(id, e)
@@ -413,7 +422,8 @@ func TokenTypeKnown(id string, e *Ending) error {
 	return nil
 }
 
-// ExpiresInPresent: expires_in is sent (RFC 6749 §4.2.2: RECOMMENDED).
+// ExpiresInPresent judges TOK-04: expires_in is sent (RFC 6749 §4.2.2:
+// RECOMMENDED).
 func ExpiresInPresent(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -437,7 +447,8 @@ func expiresIn(ps fragment.Params) (n *big.Int, raw string, present bool) {
 	return n, raw, true
 }
 
-// ExpiresInValid: when present, expires_in is 1*DIGIT (A.14) and positive.
+// ExpiresInValid judges TOK-04: when present, expires_in is 1*DIGIT (A.14) and
+// positive.
 func ExpiresInValid(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -455,8 +466,8 @@ func ExpiresInValid(id string, e *Ending) error {
 	return nil
 }
 
-// ExpiresInAtMost: when present and numeric, expires_in is at most max
-// seconds; why says what a larger value suggests.
+// ExpiresInAtMost judges TOK-04: when present and numeric, expires_in is at
+// most max seconds; why says what a larger value suggests.
 func ExpiresInAtMost(id string, e *Ending, max int64, why string) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -469,10 +480,10 @@ func ExpiresInAtMost(id string, e *Ending, max int64, why string) error {
 	return nil
 }
 
-// ScopeReturned: a request that named no scope was granted the server's
-// default, which differs from the request, so the response carries scope
-// (RFC 6749 §3.3, §4.2.2: "OPTIONAL, if identical to the scope requested by
-// the client; otherwise, REQUIRED").
+// ScopeReturned judges TOK-05: a request that named no scope was granted the
+// server's default, which differs from the request, so the response carries
+// scope (RFC 6749 §3.3, §4.2.2: "OPTIONAL, if identical to the scope requested
+// by the client; otherwise, REQUIRED").
 func ScopeReturned(id string, e *Ending) error {
 	ps, err := issued(id, e)
 	if err != nil {
@@ -484,8 +495,8 @@ func ScopeReturned(id string, e *Ending) error {
 	return nil
 }
 
-// Absent: the parameter name appears nowhere in the response (fragment,
-// query or form body).
+// Absent judges TOK-06 and TOK-07: the parameter name appears nowhere in the
+// response (fragment, query or form body).
 func Absent(id string, e *Ending, name, why string) error {
 	if _, err := issued(id, e); err != nil {
 		return err
@@ -496,8 +507,8 @@ func Absent(id string, e *Ending, name, why string) error {
 	return nil
 }
 
-// TokensUnique: no two flows returned the same access token, and the tokens
-// are not a counter (RFC 6749 §10.10).
+// TokensUnique judges TOK-08: no two flows returned the same access token, and
+// the tokens are not a counter (RFC 6749 §10.10).
 func TokensUnique(id string, tokens []string) error {
 	first := map[string]int{}
 	for i, t := range tokens {
@@ -550,7 +561,8 @@ func counter(tokens []string) (string, bool) {
 
 // TokenEntropyBits estimates the entropy of tokens from their varying
 // positions: every position where the tokens differ counts log2 of the
-// alphabet seen at varying positions. A heuristic upper bound.
+// alphabet seen at varying positions. A heuristic upper bound. It judges
+// nothing: TokenEntropy (TOK-08) judges the estimate.
 func TokenEntropyBits(tokens []string) float64 {
 	if len(tokens) < 2 {
 		return 0
@@ -583,8 +595,8 @@ func TokenEntropyBits(tokens []string) float64 {
 	return float64(varying) * math.Log2(float64(len(alphabet)))
 }
 
-// TokenEntropy: the tokens' estimated entropy is at least 128 bits
-// (RFC 6819 §5.1.4.2.2).
+// TokenEntropy judges TOK-08: the tokens' estimated entropy is at least 128
+// bits (RFC 6819 §5.1.4.2.2).
 func TokenEntropy(id string, tokens []string) error {
 	if bits := TokenEntropyBits(tokens); bits < 128 {
 		return Fail(id, "the %d access tokens carry an estimated %.0f bits of entropy, less than 128", len(tokens), bits)

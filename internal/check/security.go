@@ -15,7 +15,8 @@ import (
 )
 
 // Exchange is one request the browser sent to the server and what came back:
-// the evidence the security checks read. URL has no fragment.
+// the evidence the security checks (SEC-*) read. URL has no fragment. It
+// judges nothing.
 type Exchange struct {
 	Method   string
 	URL      string
@@ -25,7 +26,8 @@ type Exchange struct {
 	Location string
 }
 
-// IsPage reports whether the exchange rendered an HTML page (not a redirect).
+// IsPage reports whether the exchange rendered an HTML page (not a redirect):
+// the pages the SEC-* checks look at. It judges nothing.
 func (x Exchange) IsPage() bool {
 	if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 		return false
@@ -56,8 +58,9 @@ func pages(xs []Exchange) []Exchange {
 	return out
 }
 
-// AllHTTPS: every request of the flow went to an https URL (RFC 6749 §3.1:
-// "the authorization server MUST require the use of TLS", §10.9, §10.11).
+// AllHTTPS judges SEC-01: every request of the flow went to an https URL
+// (RFC 6749 §3.1: "the authorization server MUST require the use of TLS",
+// §10.9, §10.11).
 func AllHTTPS(id string, xs []Exchange) error {
 	for _, x := range xs {
 		u, err := url.Parse(x.URL)
@@ -68,8 +71,8 @@ func AllHTTPS(id string, xs []Exchange) error {
 	return nil
 }
 
-// ModernTLS: the server did not complete a handshake limited to a TLS
-// version below 1.2 (RFC 9700 §2.6 via BCP 195 / RFC 8996).
+// ModernTLS judges SEC-01: the server did not complete a handshake limited to a
+// TLS version below 1.2 (RFC 9700 §2.6 via BCP 195 / RFC 8996).
 func ModernTLS(id string, negotiated uint16) error {
 	if negotiated != 0 && negotiated < tls.VersionTLS12 {
 		return Fail(id, "the server accepts %s; expected TLS 1.2 or later only (RFC 8996 deprecates TLS 1.0 and 1.1)", tls.VersionName(negotiated))
@@ -120,9 +123,9 @@ func frameAncestors(h http.Header) bool {
 	return false
 }
 
-// FramingRefused: every HTML page of the flow refuses to be framed by other
-// sites (RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
-// attacks"; RFC 6749 §10.13).
+// FramingRefused judges SEC-02: every HTML page of the flow refuses to be
+// framed by other sites (RFC 9700 §4.16: "Authorization servers MUST prevent
+// clickjacking attacks"; RFC 6749 §10.13).
 func FramingRefused(id string, xs []Exchange) error {
 	for _, p := range pages(xs) {
 		if !framingDenied(p.Header) {
@@ -133,9 +136,9 @@ func FramingRefused(id string, xs []Exchange) error {
 	return nil
 }
 
-// FrameAncestorsCSP: every HTML page restricts framing with a Content
-// Security Policy (RFC 9700 §4.16: "authorization servers SHOULD also use
-// Content Security Policy (CSP) level 2 or greater").
+// FrameAncestorsCSP judges SEC-02: every HTML page restricts framing with a
+// Content Security Policy (RFC 9700 §4.16: "authorization servers SHOULD also
+// use Content Security Policy (CSP) level 2 or greater").
 func FrameAncestorsCSP(id string, xs []Exchange) error {
 	for _, p := range pages(xs) {
 		if !frameAncestors(p.Header) {
@@ -180,8 +183,8 @@ func knownReferrer(tok string) bool {
 	return false
 }
 
-// ReferrerRestricted: every HTML page of the flow sets a referrer policy
-// that keeps its address from other origins (RFC 9700 §4.2.4).
+// ReferrerRestricted judges SEC-03: every HTML page of the flow sets a referrer
+// policy that keeps its address from other origins (RFC 9700 §4.2.4).
 func ReferrerRestricted(id string, xs []Exchange) error {
 	for _, p := range pages(xs) {
 		pol := referrerPolicy(p)
@@ -195,9 +198,9 @@ func ReferrerRestricted(id string, xs []Exchange) error {
 	return nil
 }
 
-// TokenRedirectsNotCached: every redirect whose Location carries an access
-// token or an ID token says Cache-Control: no-store (RFC 6819 §4.4.2.2, RFC 6749 §5.1's
-// rule for token responses).
+// TokenRedirectsNotCached judges SEC-04: every redirect whose Location carries
+// an access token or an ID token says Cache-Control: no-store (RFC 6819
+// §4.4.2.2, RFC 6749 §5.1's rule for token responses).
 func TokenRedirectsNotCached(id string, xs []Exchange) (bool, error) {
 	seen := false
 	for _, x := range xs {
@@ -236,8 +239,8 @@ func noStore(h http.Header) bool {
 	return false
 }
 
-// NoCORS: the authorization endpoint grants no cross-origin access to the
-// origin that asked (RFC 9700 §2.6: it must not support CORS).
+// NoCORS judges SEC-05: the authorization endpoint grants no cross-origin
+// access to the origin that asked (RFC 9700 §2.6: it must not support CORS).
 func NoCORS(id, method, origin string, h http.Header) error {
 	if v := h.Values("Access-Control-Allow-Origin"); len(v) > 0 {
 		return Fail(id, "%s with Origin %s was answered with Access-Control-Allow-Origin %q; expected no CORS headers at the authorization endpoint",
@@ -246,8 +249,8 @@ func NoCORS(id, method, origin string, h http.Header) error {
 	return nil
 }
 
-// NoRepostAfterLogin: the response to the POST of the resource owner's
-// credentials is not a redirect that makes the browser repeat the POST
+// NoRepostAfterLogin judges SEC-06: the response to the POST of the resource
+// owner's credentials is not a redirect that makes the browser repeat the POST
 // (RFC 9700 §4.12: "MUST NOT use 307"; 308 repeats it the same way).
 func NoRepostAfterLogin(id string, x Exchange) error {
 	switch x.Status {
@@ -258,8 +261,8 @@ func NoRepostAfterLogin(id string, x Exchange) error {
 	return nil
 }
 
-// Escaped: the payload never appears verbatim in an HTML page of the flow
-// (RFC 6749 §10.14: input must be sanitised before it is reflected).
+// Escaped judges SEC-09: the payload never appears verbatim in an HTML page of
+// the flow (RFC 6749 §10.14: input must be sanitised before it is reflected).
 func Escaped(id, param, payload string, xs []Exchange) error {
 	for _, p := range pages(xs) {
 		if strings.Contains(p.Body, payload) {
@@ -269,8 +272,8 @@ func Escaped(id, param, payload string, xs []Exchange) error {
 	return nil
 }
 
-// NotToOrigin: the browser was not sent to a foreign origin by the server
-// (RFC 9700 §4.11.2: the server is no open redirector).
+// NotToOrigin judges SEC-09: the browser was not sent to a foreign origin by
+// the server (RFC 9700 §4.11.2: the server is no open redirector).
 func NotToOrigin(id, param string, e *Ending, foreign string) error {
 	if e.Left && strings.HasPrefix(strings.ToLower(e.Target), strings.ToLower(foreign)) {
 		return Fail(id, "the login page followed the %s parameter to %s (%s); expected no redirect to an arbitrary origin", param, foreign, e.Describe())
@@ -310,11 +313,11 @@ func metaReferrer(body string) string {
 	}
 }
 
-// ForgedConsentRefused: a forged or replayed consent submission issues no
-// token (RFC 6749 §10.12: the server "MUST implement CSRF protection for its
-// authorization endpoint and ensure that a malicious client cannot obtain
-// authorization without the awareness and explicit consent of the resource
-// owner").
+// ForgedConsentRefused judges SEC-07: a forged or replayed consent submission
+// issues no token (RFC 6749 §10.12: the server "MUST implement CSRF protection
+// for its authorization endpoint and ensure that a malicious client cannot
+// obtain authorization without the awareness and explicit consent of the
+// resource owner").
 func ForgedConsentRefused(id string, e *Ending) error {
 	if err := NoToken(id, e); err != nil {
 		return Fail(id, "the forged consent submission was accepted: %s", e.Describe())
@@ -326,10 +329,10 @@ func ForgedConsentRefused(id string, e *Ending) error {
 // itself, with the page's address as referrer: attribute by element.
 var thirdPartyTags = map[string]string{"script": "src", "img": "src", "iframe": "src", "link": "href", "embed": "src", "object": "data", "audio": "src", "video": "src", "source": "src"}
 
-// NoThirdPartyContent: the HTML pages of the flow load nothing from origins
-// other than the server's (RFC 9700 §4.2.4: third-party content on these
-// pages receives their address, parameters included, as referrer). allowed
-// are the server's origins, "scheme://host:port".
+// NoThirdPartyContent judges SEC-03: the HTML pages of the flow load nothing
+// from origins other than the server's (RFC 9700 §4.2.4: third-party content on
+// these pages receives their address, parameters included, as referrer).
+// allowed are the server's origins, "scheme://host:port".
 func NoThirdPartyContent(id string, xs []Exchange, allowed []string) error {
 	ok := map[string]bool{}
 	for _, o := range allowed {
@@ -406,10 +409,10 @@ func hasPasswordField(body string) bool {
 	return false
 }
 
-// HTTPVariantServesNothing: the plain-http form of the authorization
-// endpoint neither shows a sign-in page over http nor answers the client
-// (RFC 6749 §3.1, §10.9; RFC 9700 §2.6). A redirect to https, or an error,
-// is fine.
+// HTTPVariantServesNothing judges SEC-01: the plain-http form of the
+// authorization endpoint neither shows a sign-in page over http nor answers the
+// client (RFC 6749 §3.1, §10.9; RFC 9700 §2.6). A redirect to https, or an
+// error, is fine.
 func HTTPVariantServesNothing(id string, xs []Exchange, e *Ending) error {
 	for _, x := range pages(xs) {
 		if u, err := url.Parse(x.URL); err == nil && u.Scheme == "http" && hasPasswordField(x.Body) {

@@ -1,4 +1,0 @@
-package check
-
-// notCoveredResponse: rows of the response area without a scenario, and why.
-var notCoveredResponse = map[string]string{}
