@@ -3,6 +3,7 @@ package suite_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -176,5 +177,39 @@ func TestConsoleSummary(t *testing.T) {
 	suite.Console{Verbose: true}.Summary(&b, rep)
 	if !strings.Contains(b.String(), "[RDR-02 must] skip one") {
 		t.Errorf("-v lists each skipped scenario:\n%s", b.String())
+	}
+}
+
+// The fault matrix runs, per fault, only what the fault could make fail.
+// It still sees every scenario of the fault's own requirements (so a fault
+// that breaks nothing, and a scenario no fault breaks, still show), on both
+// kinds of primary response type.
+func TestCheaperMatrixKeepsItsChecks(t *testing.T) {
+	all, err := suite.Scenarios("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, primary := range []string{"token", "id_token token"} {
+		for _, f := range refserver.Faults() {
+			tags := faultTags(f, primary)
+			sel, err := suite.Scenarios(tags)
+			if err != nil {
+				t.Fatalf("fault %s: tags %q: %v", f.Fault, tags, err)
+			}
+			got := map[string]bool{}
+			for _, sc := range sel {
+				got[sc.Key()] = true
+			}
+			for _, sc := range all {
+				if slices.ContainsFunc(sc.IDs, func(id string) bool { return slices.Contains(f.Requirements, id) }) && !got[sc.Key()] {
+					t.Errorf("primary %q, fault %s: its own scenario %q is not run", primary, f.Fault, sc.Name)
+				}
+			}
+		}
+	}
+	// A scenario that no fault's run made fail is reported, run or not.
+	rep := &suite.Report{Results: []suite.Result{{Name: "proven"}, {Name: "never failed"}, {Name: "never run by a fault"}}}
+	if got := unproven(rep, map[string][]string{"proven": {"some-fault"}}); !slices.Equal(got, []string{"never failed", "never run by a fault"}) {
+		t.Errorf("unproven = %q", got)
 	}
 }
