@@ -23,7 +23,7 @@ import (
 )
 
 // browserFaults: a MUST the state scenarios catch, and the error page that
-// reflects the unknown client's markup (features/8_security.feature, the
+// reflects the unknown client's markup (features/13_security.feature, the
 // SEC-09 scenario whose client_id is <img src=x onerror=alert(4711)>), so
 // that the report carries live-looking markup from a real server.
 var browserFaults = []string{"state-dropped-on-success", "unknown-client-page-unescaped"}

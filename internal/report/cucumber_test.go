@@ -60,7 +60,7 @@ func embedding(t *testing.T, s cukeStep, name string) string {
 func TestCucumberRoundTrip(t *testing.T) {
 	rep := sampleReport()
 	feats := cucumberOf(t, rep)
-	if len(feats) != 2 || feats[0].URI != "3_state.feature" || feats[0].Keyword != "Feature" || feats[0].Name != "The state value" {
+	if len(feats) != 2 || feats[0].URI != "07_state.feature" || feats[0].Keyword != "Feature" || feats[0].Name != "The state value" {
 		t.Fatalf("features %+v", feats)
 	}
 	if n := len(feats[0].Elements) + len(feats[1].Elements); n != len(rep.Results) {

@@ -163,7 +163,7 @@ func TestJUnitCountsAndNames(t *testing.T) {
 		t.Fatalf("suites %+v: want one per feature, in order", doc.Suites)
 	}
 	c := doc.Suites[0].Cases[1]
-	if c.Name != "[STATE-03 must] A state holding spaces is echoed exactly" || c.Classname != "3_state" || c.Time != "1.250" {
+	if c.Name != "[STATE-03 must] A state holding spaces is echoed exactly" || c.Classname != "07_state" || c.Time != "1.250" {
 		t.Errorf("testcase %q classname %q time %q", c.Name, c.Classname, c.Time)
 	}
 	for _, want := range []string{"steps:\nGiven an authorization request from the implicit client — passed", "evidence:\nresponse_type: token", "#1 GET https://idp.example/authorize"} {

@@ -106,7 +106,7 @@ func label(r suite.Result) string {
 // caseName is how a scenario is named in CI: "[STATE-03 must] A state …".
 func caseName(r suite.Result) string { return label(r) + " " + r.Name }
 
-// area is the feature file without its extension ("3_state"): short,
+// area is the feature file without its extension ("07_state"): short,
 // stable and sorted as the features are.
 func area(r suite.Result) string {
 	base := path.Base(filepath.ToSlash(r.URI))

@@ -81,7 +81,7 @@ func result(uri, feature, name string, ids []string, level string, v suite.Verdi
 // sampleReport has a scenario of every verdict, in two feature files, one
 // of them holding the payloads in every field that came from the server.
 func sampleReport() *suite.Report {
-	const st, sec = "3_state.feature", "8_security.feature"
+	const st, sec = "07_state.feature", "13_security.feature"
 	res := []suite.Result{
 		result(st, "The state value", "A plain state is echoed exactly", []string{"STATE-01"}, "must", suite.Passed, "", steps("passed", "passed", "passed")),
 		result(st, "The state value", "A state holding spaces is echoed exactly", []string{"STATE-03"}, "must", suite.Failed,
@@ -156,11 +156,11 @@ func TestWriteReportsUnwritableDir(t *testing.T) {
 }
 
 func TestHelpers(t *testing.T) {
-	r := suite.Result{URI: "3_state.feature", IDs: []string{"STATE-03", "STATE-04"}, Level: "must", Name: "A state holding spaces is echoed exactly"}
+	r := suite.Result{URI: "07_state.feature", IDs: []string{"STATE-03", "STATE-04"}, Level: "must", Name: "A state holding spaces is echoed exactly"}
 	tests := []struct{ got, want string }{
 		{caseName(r), "[STATE-03 STATE-04 must] A state holding spaces is echoed exactly"},
-		{area(r), "3_state"},
-		{area(suite.Result{URI: "features/2b_redirect_uri_tricks.feature"}), "2b_redirect_uri_tricks"},
+		{area(r), "07_state"},
+		{area(suite.Result{URI: "features/05_redirect_tricks.feature"}), "05_redirect_tricks"},
 		{area(suite.Result{}), "unknown"},
 		{label(suite.Result{Level: "should"}), "[? should]"},
 		{seconds(1250 * time.Millisecond), "1.250"},

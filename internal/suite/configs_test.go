@@ -165,7 +165,7 @@ func judgeFault(t *testing.T, f refserver.FaultInfo, rep *suite.Report, primary 
 			// defect of that type shows in both.
 			oidcFault := f.Reach == refserver.ReachOIDC || f.Reach == refserver.ReachIDTokenToken || f.Reach == refserver.ReachIDTokenAlone
 			sameType := target.IsOpenIDConnect(primary) && profile.SameResponseType(r.ResponseType, primary) &&
-				(strings.Contains(r.URI, "openid_connect") || oidcFault)
+				(strings.Contains(r.URI, "oidc") || oidcFault)
 			if !slices.ContainsFunc(r.IDs, func(id string) bool { return slices.Contains(f.Requirements, id) }) && !sameType {
 				t.Errorf("fault %s (%s) fails %q [%s], which is not its own: %s",
 					f.Fault, strings.Join(f.Requirements, ","), r.Name, strings.Join(r.IDs, ","), r.Message)

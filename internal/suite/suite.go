@@ -68,7 +68,7 @@ var Verdicts = []Verdict{Failed, Errored, Warned, Info, Waived, Skipped, NotRun,
 
 // Result is one scenario's verdict.
 type Result struct {
-	URI     string // the feature file, e.g. "3_state.feature"
+	URI     string // the feature file, e.g. "07_state.feature"
 	Feature string // the feature's name
 	Name    string
 	Tags    []string
