@@ -31,10 +31,21 @@ func (p *Profile) scrub(e *Error) *Error {
 	return e
 }
 
+// validate checks the profile in stages, each returning the first mistake
+// with the key it concerns.
 func (p *Profile) validate() *Error {
 	if strings.TrimSpace(p.Name) == "" {
 		return &Error{Key: "name", Msg: "must not be empty"}
 	}
+	for _, stage := range []func() *Error{p.validateEndpoints, p.validateClients, p.validateOwnerAndTLS, p.validateOrigins} {
+		if err := stage(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Profile) validateEndpoints() *Error {
 	if p.Issuer != "" {
 		if err := checkHTTPURL("issuer", p.Issuer); err != nil {
 			return err
@@ -64,7 +75,10 @@ func (p *Profile) validate() *Error {
 			return err
 		}
 	}
+	return nil
+}
 
+func (p *Profile) validateClients() *Error {
 	if p.Clients.Implicit == nil {
 		return &Error{Key: "clients.implicit", Msg: "required (a client allowed response_type=token)"}
 	}
@@ -101,7 +115,10 @@ func (p *Profile) validate() *Error {
 			return &Error{Key: "clients.native.redirect_uris[0]", Msg: fmt.Sprintf("%s is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)", quoteURL(c.RedirectURIs[0]))}
 		}
 	}
+	return nil
+}
 
+func (p *Profile) validateOwnerAndTLS() *Error {
 	if p.ResourceOwner.Username == "" {
 		return &Error{Key: "resource_owner.username", Msg: "must not be empty"}
 	}
@@ -112,7 +129,10 @@ func (p *Profile) validate() *Error {
 	if p.TLS.CAPEM != "" && !hasPEMCertificate([]byte(p.TLS.CAPEM)) {
 		return &Error{Key: "tls.ca_pem", Msg: "no PEM certificate found"}
 	}
+	return nil
+}
 
+func (p *Profile) validateOrigins() *Error {
 	for i, o := range p.AllowedOrigins {
 		key := "allowed_origins[" + strconv.Itoa(i) + "]"
 		u, err := url.Parse(o)
