@@ -111,156 +111,186 @@ type responseTarget struct {
 	hasState    bool // a usable state was sent and must be echoed
 }
 
-// handleAuthorize is the authorization endpoint (RFC 6749 §3.1, §4.2.1): a
-// chain of stages, each of which either passes the request on or writes the
-// response (and reports false).
+// authorizeRequest is one authorization request as the stages of
+// handleAuthorize establish it (fosite's AuthorizeRequester): each stage
+// reads what the earlier ones set and adds its own part.
+type authorizeRequest struct {
+	params    requestParams
+	client    client
+	unchecked bool           // the redirect URI was let through unchecked (redirect-area faults only)
+	target    responseTarget // the redirect URI once established, then state and response mode
+	oidc      oidcRequest
+	scopes    []string
+	defaulted bool // the request named no scope: scopes is the default
+
+	forceLogin   bool // prompt=login
+	forceConsent bool // prompt=consent
+}
+
+// pending is the request as it waits for login and consent.
+func (ar *authorizeRequest) pending() *pendingRequest {
+	return &pendingRequest{
+		clientID:     ar.client.id,
+		redirectURI:  ar.target.redirectURI,
+		mode:         ar.target.mode,
+		scopes:       ar.scopes,
+		defaulted:    ar.defaulted,
+		state:        ar.target.state,
+		hasState:     ar.target.hasState,
+		oidc:         ar.oidc,
+		unchecked:    ar.unchecked,
+		forceLogin:   ar.forceLogin,
+		forceConsent: ar.forceConsent,
+	}
+}
+
+// authorizeStage is one stage of the authorization endpoint. It either
+// passes the request on (true) or has written the response that ends it.
+type authorizeStage func(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool
+
+// handleAuthorize is the authorization endpoint (RFC 6749 §3.1, §4.2.1). The
+// order of the stages is part of the behaviour: a request with two errors
+// in it hears about the one the earlier stage checks.
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.readRequest(w, r)
-	if !ok {
-		return
+	stages := []authorizeStage{
+		s.readRequest,
+		// Until the client and its redirect URI are established the server
+		// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
+		s.establishClient,
+		s.establishRedirectURI,
+		// From here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
+		s.readTarget,
+		s.refuseAllRequests,
+		s.checkParams,
+		s.readResponseMode,
+		s.readResponseType,
+		s.checkClientGrant,
+		s.readRequestScope,
+		s.checkOIDCRequest,
+		s.requireState,
+		s.readPrompt,
 	}
-	// Step 1: client and redirect URI. Until both are established the server
-	// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
-	cl, ok := s.establishClient(w, p)
-	if !ok {
-		return
+	ar := &authorizeRequest{}
+	for _, stage := range stages {
+		if !stage(w, r, ar) {
+			return
+		}
 	}
-	redirectURI, unchecked, ok := s.establishRedirectURI(w, r, p, cl)
-	if !ok {
-		return
-	}
-	// Step 2: from here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
-	t, ok := s.readTarget(w, p, redirectURI)
-	if !ok {
-		return
-	}
-	// Config.RefuseAll: a broken server refuses every request it could
-	// answer (RFC 6749 §4.2.2.1), although its metadata (RFC 8414 §2) still
-	// advertises the types it refuses.
-	if s.cfg.RefuseAll {
-		s.refuse(w, r, t, cl.id, "This server does not serve authorization requests at the moment.")
-		return
-	}
-	if !s.checkParams(w, p, &t) {
-		return
-	}
-	oidc, ok := s.readResponseType(w, r, p, t, cl)
-	if !ok {
-		return
-	}
-	scopes, defaulted, ok := s.readRequestScope(w, p, t)
-	if !ok {
-		return
-	}
-	// OpenID Connect Core §3.1.2.1, §3.2.2.1: openid scope and nonce.
-	if e := s.checkOIDCRequest(p, &oidc, scopes); e != nil {
-		s.respondError(w, t, *e)
-		return
-	}
-	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
-	if s.faults.on(FaultRequireState) && !t.hasState {
-		s.respondError(w, t, authzError{"invalid_request", "The state parameter is required."})
-		return
-	}
-	pr := &pendingRequest{
-		clientID:    cl.id,
-		redirectURI: t.redirectURI,
-		mode:        t.mode,
-		scopes:      scopes,
-		defaulted:   defaulted,
-		state:       t.state,
-		hasState:    t.hasState,
-		oidc:        oidc,
-		unchecked:   unchecked,
-	}
-	if !s.readPrompt(w, r, p, t, pr) {
-		return
-	}
-	s.startInteraction(w, r, pr)
+	s.startInteraction(w, r, ar.pending())
 }
 
 // readRequest reads the request's parameters (RFC 6749 §3.1) after the
 // method checks.
-func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (requestParams, bool) {
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
 	// RFC 9700 §2.6: the authorization endpoint must not support CORS.
 	if s.faults.on(FaultCORSAtAuthorize) && corsGranted(w, r) {
-		return requestParams{}, false
+		return false
 	}
 	// RFC 6749 §3.1: the server "MUST support the use of the HTTP "GET"
 	// method" and MAY support POST; OpenID Connect Core §3.1.2.1 requires both.
 	if r.Method == http.MethodPost && s.faults.on(FaultPostRefused) {
 		w.Header().Set("Allow", "GET")
 		s.renderError(w, http.StatusMethodNotAllowed, "Method not allowed", "This endpoint accepts GET only.")
-		return requestParams{}, false
+		return false
 	}
 	if !s.methodAllowed(w, r) {
-		return requestParams{}, false
+		return false
 	}
 	p, ok := readAuthorizeParams(w, r)
 	if !ok {
 		s.renderError(w, http.StatusBadRequest, "Invalid request",
 			"The authorization request could not be read: a POST must be application/x-www-form-urlencoded.")
-		return requestParams{}, false
+		return false
 	}
 	if p.badName {
 		s.renderError(w, http.StatusBadRequest, "Invalid request",
 			"The authorization request is malformed (a parameter name is not valid percent-encoding).")
-		return requestParams{}, false
+		return false
 	}
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
-	// more than once." The fault quietly keeps the last value instead.
+	// more than once." The fault quietly keeps the last value instead, here
+	// and not with the other repeats, so that a repeated client_id or
+	// redirect_uri is resolved before the stages that read them.
 	if s.faults.on(FaultRepeatedParamLastWins) {
 		for name, vs := range p.values {
 			p.values[name] = vs[len(vs)-1:]
 		}
 	}
-	return p, true
+	ar.params = p
+	return true
 }
 
-// establishClient finds the client of the request (step 1); every failure is
-// an error page, never a redirect.
-func (s *Server) establishClient(w http.ResponseWriter, p requestParams) (client, bool) {
+// establishClient finds the client of the request; every failure is an
+// error page, never a redirect.
+func (s *Server) establishClient(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	p := ar.params
 	clientID, n, bad := p.single("client_id")
 	// RFC 6749 §4.2.2.1: with the client not established (a repeated
 	// client_id), the server "MUST NOT automatically redirect".
 	if n > 1 && s.faults.on(FaultRepeatedClientIDRedirects) {
 		if uri, un, ubad := p.single("redirect_uri"); un == 1 && !ubad {
 			s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "The client_id parameter is repeated."})
-			return client{}, false
+			return false
 		}
 	}
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
 			"The client_id parameter is malformed or repeated (RFC 6749 §3.1).")
-		return client{}, false
+		return false
 	case n == 0:
 		// RFC 6749 §4.2.2.1: a missing client identifier is never redirected.
 		if s.faults.on(FaultMissingClientRedirects) {
 			if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
 				s.respondError(w, responseTarget{redirectURI: uri, mode: modeFragment}, authzError{"invalid_request", "client_id is missing."})
-				return client{}, false
+				return false
 			}
 		}
 		s.renderError(w, http.StatusBadRequest, "Invalid client",
 			"The request does not identify the client: client_id is missing.")
-		return client{}, false
+		return false
 	}
 	cl, known := s.lookupClient(clientID)
 	if known {
+		ar.client = cl
+		return true
+	}
+	s.refuseUnknownClient(w, p, clientID)
+	return false
+}
+
+// lookupClient finds a registered client by its identifier, compared
+// exactly (RFC 6749 §2.2: the identifier is a string the server issued).
+func (s *Server) lookupClient(id string) (client, bool) {
+	if cl, ok := s.clients[id]; ok {
 		return cl, true
 	}
-	// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid,
-	// or mismatching redirection URI, or if the client identifier is
-	// missing or invalid, the authorization server SHOULD inform the
-	// resource owner of the error and MUST NOT automatically redirect the
-	// user-agent to the invalid redirection URI."
+	if cl, ok := s.dynamicClient(id); ok {
+		return cl, true
+	}
+	if s.faults.on(FaultClientIDCaseInsensitive) {
+		for k, cl := range s.clients {
+			if strings.EqualFold(k, id) {
+				return cl, true
+			}
+		}
+	}
+	return client{}, false
+}
+
+// refuseUnknownClient answers a request whose client_id names no client.
+// RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid, or
+// mismatching redirection URI, or if the client identifier is missing or
+// invalid, the authorization server SHOULD inform the resource owner of the
+// error and MUST NOT automatically redirect the user-agent to the invalid
+// redirection URI."
+func (s *Server) refuseUnknownClient(w http.ResponseWriter, p requestParams, clientID string) {
 	if s.faults.on(FaultUnknownClientRedirects) {
 		if uri, n, bad := p.single("redirect_uri"); n == 1 && !bad {
 			state, sn, sbad := p.single("state")
 			t := responseTarget{redirectURI: uri, mode: modeFragment, state: state, hasState: sn == 1 && !sbad}
 			s.respondError(w, t, authzError{"invalid_client", "The client is not known."})
-			return client{}, false
+			return
 		}
 	}
 	msg := "The application that sent you here (" + clientID + ") is not registered with this server. You have not been redirected back to it."
@@ -268,67 +298,80 @@ func (s *Server) establishClient(w http.ResponseWriter, p requestParams) (client
 	// the fault writes the client_id as markup.
 	if s.faults.on(FaultUnknownClientUnescaped) {
 		s.renderPage(w, http.StatusBadRequest, "error", errorPage{Title: "Unknown client", Message: template.HTML(msg)}) //nolint:gosec // the fault
-		return client{}, false
+		return
 	}
 	s.renderError(w, http.StatusBadRequest, "Unknown client", msg)
-	return client{}, false
 }
 
-// establishRedirectURI decides where responses go (step 1, RFC 6749
-// §3.1.2.3); every failure is an error page. unchecked reports a URI let
-// through unchecked (redirect-area faults only).
-func (s *Server) establishRedirectURI(w http.ResponseWriter, r *http.Request, p requestParams, cl client) (uri string, unchecked, ok bool) {
+// establishRedirectURI decides where responses go (RFC 6749 §3.1.2.3);
+// every failure is an error page. It leaves ar.target at the redirect URI
+// with the default mode and no state, which readTarget completes.
+func (s *Server) establishRedirectURI(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	p, cl := ar.params, ar.client
 	redirectURI, n, bad := p.single("redirect_uri")
 	switch {
 	case bad || n > 1:
 		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
 			"The redirect_uri parameter is malformed or repeated (RFC 6749 §3.1). You have not been redirected.")
-		return "", false, false
-	case n == 0 && p.empty["redirect_uri"] && s.faults.on(FaultEmptyValueAsGiven):
-		// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as
-		// if they were omitted"; the fault compares the empty string instead.
-		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
-			"The redirect URI in the request is not registered for this client. You have not been redirected.")
-		return "", false, false
+		return false
 	case n == 0:
-		// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been
-		// registered [...] the client MUST include a redirection URI with the
-		// authorization request".
-		if len(cl.redirectURIs) != 1 && !s.faults.on(FaultDefaultToFirstURI) {
-			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
-				"The request has no redirect_uri and the client has several registered. You have not been redirected.")
-			return "", false, false
+		uri, ok := s.omittedRedirectURI(w, p, cl)
+		if ok {
+			ar.target = responseTarget{redirectURI: uri, mode: modeFragment}
 		}
-		if s.oidcRedirectURIRequired(p) {
-			s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
-				"An OpenID Connect request must name its redirect_uri. You have not been redirected.")
-			return "", false, false
-		}
-		return cl.redirectURIs[0], false, true
+		return ok
 	}
 	target, matched := s.matchRedirectURI(cl, redirectURI)
 	switch {
 	case matched:
-		return target, false, true
 	case s.oidcAcceptsHTTPTwin(p, cl, redirectURI):
 		// fault (OIDC-06): the plain-http twin of a registered URI passes
-		return redirectURI, false, true
+		target = redirectURI
 	case s.uncheckedRedirectAllowed(r):
 		// faults: the check is skipped now (see uncheckedRedirectAllowed)
-		return redirectURI, true, true
+		target, ar.unchecked = redirectURI, true
+	default:
+		t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
+		if state, n, bad := p.single("state"); n == 1 && !bad {
+			t.state, t.hasState = state, true
+		}
+		s.refuseRedirectURI(w, cl, redirectURI, t)
+		return false
 	}
-	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
-	if state, n, bad := p.single("state"); n == 1 && !bad {
-		t.state, t.hasState = state, true
+	ar.target = responseTarget{redirectURI: target, mode: modeFragment}
+	return true
+}
+
+// omittedRedirectURI is the redirect URI of a request that names none: the
+// client's only registered one, or an error page.
+func (s *Server) omittedRedirectURI(w http.ResponseWriter, p requestParams, cl client) (string, bool) {
+	// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if
+	// they were omitted"; the fault compares the empty string instead.
+	if p.empty["redirect_uri"] && s.faults.on(FaultEmptyValueAsGiven) {
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"The redirect URI in the request is not registered for this client. You have not been redirected.")
+		return "", false
 	}
-	s.refuseRedirectURI(w, cl, redirectURI, t)
-	return "", false, false
+	// RFC 6749 §3.1.2.3: "If multiple redirection URIs have been registered
+	// [...] the client MUST include a redirection URI with the authorization
+	// request".
+	if len(cl.redirectURIs) != 1 && !s.faults.on(FaultDefaultToFirstURI) {
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"The request has no redirect_uri and the client has several registered. You have not been redirected.")
+		return "", false
+	}
+	if s.oidcRedirectURIRequired(p) {
+		s.renderError(w, http.StatusBadRequest, "Invalid redirect URI",
+			"An OpenID Connect request must name its redirect_uri. You have not been redirected.")
+		return "", false
+	}
+	return cl.redirectURIs[0], true
 }
 
 // readTarget reads the state and the response mode that every later
-// response, error or success, uses (step 2).
-func (s *Server) readTarget(w http.ResponseWriter, p requestParams, redirectURI string) (responseTarget, bool) {
-	t := responseTarget{redirectURI: redirectURI, mode: modeFragment}
+// response, error or success, uses.
+func (s *Server) readTarget(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	p, t := ar.params, &ar.target
 	if state, n, bad := p.single("state"); n == 1 && !bad {
 		t.state, t.hasState = state, true
 	} else if n > 1 && !bad && s.faults.on(FaultRepeatedStateAccepted) {
@@ -344,7 +387,7 @@ func (s *Server) readTarget(w http.ResponseWriter, p requestParams, redirectURI 
 	}
 	if s.faults.on(FaultLongStateServerError) && len(t.state) > 1024 {
 		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
-		return t, false
+		return false
 	}
 	// RFC 8414 §2: the metadata lists form_post, so it must be honoured.
 	if rm, n, bad := p.single("response_mode"); n == 1 && !bad && rm == modeFormPost && !s.faults.on(FaultFormPostIgnored) {
@@ -352,32 +395,52 @@ func (s *Server) readTarget(w http.ResponseWriter, p requestParams, redirectURI 
 		t.mode = modeFormPost
 	}
 	if s.faults.on(FaultLongStateRefused) && len(t.state) > 512 {
-		s.respondError(w, t, authzError{"invalid_request", "The state parameter is too long."})
-		return t, false
+		s.respondError(w, *t, authzError{"invalid_request", "The state parameter is too long."})
+		return false
 	}
-	return t, true
+	return true
 }
 
-// checkParams refuses repeated and undecodable parameters and checks the
-// response mode, which may move t to the query (faults only).
-func (s *Server) checkParams(w http.ResponseWriter, p requestParams, t *responseTarget) bool {
+// refuseAllRequests is Config.RefuseAll: a broken server refuses every
+// request it could answer (RFC 6749 §4.2.2.1), although its metadata (RFC
+// 8414 §2) still advertises the types it refuses.
+func (s *Server) refuseAllRequests(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	if !s.cfg.RefuseAll {
+		return true
+	}
+	s.refuse(w, r, ar.target, ar.client.id, "This server does not serve authorization requests at the moment.")
+	return false
+}
+
+// checkParams refuses repeated and undecodable parameters, and those the
+// shape faults refuse.
+func (s *Server) checkParams(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	p := ar.params
 	// RFC 6749 §3.1: "Request and response parameters MUST NOT be included
 	// more than once."
 	for _, name := range slices.Sorted(maps.Keys(p.values)) {
 		if len(p.values[name]) > 1 {
-			s.respondError(w, *t, authzError{"invalid_request", "The " + describeParam(name) + " is repeated."})
+			s.respondError(w, ar.target, authzError{"invalid_request", "The " + describeParam(name) + " is repeated."})
 			return false
 		}
 	}
 	if len(p.malformed) > 0 {
 		name := slices.Sorted(maps.Keys(p.malformed))[0]
-		s.respondError(w, *t, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
+		s.respondError(w, ar.target, authzError{"invalid_request", "The " + describeParam(name) + " is not valid percent-encoding."})
 		return false
 	}
 	if err, refused := s.requestShapeFaults(p); refused {
-		s.respondError(w, *t, err)
+		s.respondError(w, ar.target, err)
 		return false
 	}
+	return true
+}
+
+// readResponseMode checks the response mode, which may move the target to
+// the query (faults only). It completes readTarget once checkParams has
+// made sure the mode was sent once.
+func (s *Server) readResponseMode(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	p, t := ar.params, &ar.target
 	switch rm, _, _ := p.single("response_mode"); rm {
 	case "", modeFormPost:
 	case modeFragment:
@@ -409,12 +472,13 @@ func (s *Server) checkParams(w http.ResponseWriter, p requestParams, t *response
 }
 
 // readResponseType reads response_type (RFC 6749 §3.1.1) and decides whether
-// the server serves it to this client.
-func (s *Server) readResponseType(w http.ResponseWriter, r *http.Request, p requestParams, t responseTarget, cl client) (oidcRequest, bool) {
+// the server serves it.
+func (s *Server) readResponseType(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	t := ar.target
 	// RFC 6749 §4.2.2.1 unsupported_response_type: "The authorization server
 	// does not support obtaining an access token using this method."
 	unsupported := authzError{"unsupported_response_type", "The supported response types are " + describeTypes(s.offered) + "."}
-	rt, n, _ := p.single("response_type")
+	rt, n, _ := ar.params.single("response_type")
 	oidc, known := parseResponseType(rt)
 	switch {
 	case n == 0 && s.faults.on(FaultMissingResponseTypeAsToken):
@@ -423,19 +487,19 @@ func (s *Server) readResponseType(w http.ResponseWriter, r *http.Request, p requ
 		oidc = requestFor(s.primary)
 	case n == 0:
 		s.respondError(w, t, authzError{"unsupported_response_type", "The response_type parameter is missing."})
-		return oidc, false
+		return false
 	case s.faults.on(FaultCompositeOrderSensitive) && s.offers(ResponseTypeIDTokenToken) &&
 		strings.HasPrefix(rt, "token ") && strings.Contains(rt, "id_token"):
 		// RFC 6749 §3.1.1: "the order of values does not matter"; the fault
 		// knows only the order "id_token token".
 		s.respondError(w, t, unsupported)
-		return oidc, false
+		return false
 	case known && !s.offers(oidc.responseType()):
 		// Config.ResponseTypes: a known type the server does not offer is
 		// refused (RFC 6749 §4.2.2.1 unsupported_response_type), in the
 		// configured shape.
-		s.refuse(w, r, t, cl.id, unsupported.description)
-		return oidc, false
+		s.refuse(w, r, t, ar.client.id, unsupported.description)
+		return false
 	case known:
 	// RFC 6749 §3.1.1: the values are compared as strings. Each fault below
 	// reads an unknown value as a type the server offers: a value beginning
@@ -449,61 +513,80 @@ func (s *Server) readResponseType(w http.ResponseWriter, r *http.Request, p requ
 		// RFC 6749 §4.2.2.1 server_error: needed "because a 500 Internal
 		// Server Error HTTP status code cannot be returned to the client".
 		s.renderError(w, http.StatusInternalServerError, "Internal error", "Something went wrong.")
-		return oidc, false
+		return false
 	case s.faults.on(FaultUnknownResponseTypeInvalidRequest):
 		s.respondError(w, t, authzError{"invalid_request", "The response_type is not valid."})
-		return oidc, false
+		return false
 	default:
 		s.respondError(w, t, unsupported)
-		return oidc, false
+		return false
 	}
-	// RFC 6749 §4.2.2.1 unauthorized_client: "The client is not authorized
-	// to request an access token using this method."
-	if !cl.allowToken && !s.faults.on(FaultImplicitForEveryClient) {
-		code := "unauthorized_client"
-		if s.faults.on(FaultImpreciseClientError) {
-			code = "invalid_request"
-		}
-		s.respondError(w, t, authzError{code, "This client may not use the implicit grant."})
-		return oidc, false
+	ar.oidc = oidc
+	return true
+}
+
+// checkClientGrant refuses a client that may not use the implicit grant.
+// RFC 6749 §4.2.2.1 unauthorized_client: "The client is not authorized to
+// request an access token using this method."
+func (s *Server) checkClientGrant(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	if ar.client.allowToken || s.faults.on(FaultImplicitForEveryClient) {
+		return true
 	}
-	return oidc, true
+	code := "unauthorized_client"
+	if s.faults.on(FaultImpreciseClientError) {
+		code = "invalid_request"
+	}
+	s.respondError(w, ar.target, authzError{code, "This client may not use the implicit grant."})
+	return false
 }
 
 // readRequestScope reads the scope (RFC 6749 §3.3: a list of
 // space-delimited, case-sensitive strings; the server uses a pre-defined
-// default when it is omitted). defaulted reports the default.
-func (s *Server) readRequestScope(w http.ResponseWriter, p requestParams, t responseTarget) (scopes []string, defaulted, ok bool) {
+// default when it is omitted).
+func (s *Server) readRequestScope(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	p, t := ar.params, ar.target
 	scopeParam, _, _ := p.single("scope")
-	defaulted = scopeParam == ""
+	ar.defaulted = scopeParam == ""
 	switch {
 	case scopeParam == "" && p.empty["scope"] && s.faults.on(FaultEmptyValueAsGiven):
 		// RFC 6749 §3.1: an empty scope is an omitted scope, not an invalid one.
 		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is empty."})
-		return nil, false, false
+		return false
 	case scopeParam == "" && s.faults.on(FaultOmittedScopeServerError):
 		// RFC 6749 §3.3: without scope the server "MUST either process the
 		// request using a pre-defined default value or fail the request
 		// indicating an invalid scope".
 		s.respondError(w, t, authzError{"server_error", "No scope was requested."})
-		return nil, false, false
+		return false
 	case scopeParam == "":
 		scopeParam = defaultScope
 	}
-	scopes, ok = s.readScope(scopeParam)
+	scopes, ok := s.readScope(scopeParam)
 	if !ok {
 		// RFC 6749 §4.2.2.1 invalid_scope: "The requested scope is invalid,
 		// unknown, or malformed."
 		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is invalid, unknown or malformed."})
-		return nil, false, false
+		return false
 	}
-	return scopes, defaulted, true
+	ar.scopes = scopes
+	return true
 }
 
-// readPrompt applies prompt (OpenID Connect Core §3.1.2.1, space-delimited)
-// to pr.
-func (s *Server) readPrompt(w http.ResponseWriter, r *http.Request, p requestParams, t responseTarget, pr *pendingRequest) bool {
-	prompt, n, _ := p.single("prompt")
+// requireState is where FaultRequireState refuses a request without state.
+// It runs once the request is otherwise found valid, so that a request
+// with another error still hears about that one.
+func (s *Server) requireState(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	// RFC 6749 §4.2.1: state is RECOMMENDED, not required.
+	if s.faults.on(FaultRequireState) && !ar.target.hasState {
+		s.respondError(w, ar.target, authzError{"invalid_request", "The state parameter is required."})
+		return false
+	}
+	return true
+}
+
+// readPrompt applies prompt (OpenID Connect Core §3.1.2.1, space-delimited).
+func (s *Server) readPrompt(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	prompt, n, _ := ar.params.single("prompt")
 	if n != 1 {
 		return true
 	}
@@ -511,33 +594,40 @@ func (s *Server) readPrompt(w http.ResponseWriter, r *http.Request, p requestPar
 	for _, v := range values {
 		switch v {
 		case "none":
-			if s.oidcPromptNoneIgnored(pr.oidc) {
+			if s.oidcPromptNoneIgnored(ar.oidc) {
 				continue
 			}
 			if len(values) > 1 {
-				s.respondError(w, t, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
+				s.respondError(w, ar.target, authzError{"invalid_request", "prompt=none cannot be combined with other values."})
 				return false
 			}
-			// prompt=none: "The Authorization Server MUST NOT display any
-			// authentication or consent user interface pages. An error is
-			// returned if an End-User is not already authenticated or the
-			// Client does not have pre-configured consent".
-			se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
-			switch {
-			case !signedIn:
-				s.respondError(w, t, authzError{"login_required", "The user must interact with the server."})
-				return false
-			case !s.consentSkipped(se, pr.clientID, false):
-				s.respondError(w, t, authzError{"consent_required", "The user must interact with the server."})
+			if !s.promptNone(w, r, ar) {
 				return false
 			}
 		case "login":
-			pr.forceLogin = true
+			ar.forceLogin = true
 		case "consent":
 			// prompt=consent: "The Authorization Server SHOULD prompt the
 			// End-User for consent before returning information to the Client."
-			pr.forceConsent = true
+			ar.forceConsent = true
 		}
+	}
+	return true
+}
+
+// promptNone: "The Authorization Server MUST NOT display any authentication
+// or consent user interface pages. An error is returned if an End-User is
+// not already authenticated or the Client does not have pre-configured
+// consent" (OpenID Connect Core §3.1.2.1).
+func (s *Server) promptNone(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	switch {
+	case !signedIn:
+		s.respondError(w, ar.target, authzError{"login_required", "The user must interact with the server."})
+		return false
+	case !s.consentSkipped(se, ar.client.id, false):
+		s.respondError(w, ar.target, authzError{"consent_required", "The user must interact with the server."})
+		return false
 	}
 	return true
 }

@@ -7,42 +7,27 @@ package refserver
 type Fault string
 
 // The fault switches. The check for each sits at exactly the place of the
-// behaviour it breaks, with a comment citing the clause.
+// behaviour it breaks, with a comment citing the clause. Each fault is
+// described once, by its row in coreFaults or in its area's table
+// (faults_*.go), which also names the requirements it breaks.
 const (
-	// FaultDropStateOnSuccess: the success response omits state.
-	FaultDropStateOnSuccess Fault = "state-dropped-on-success"
-	// FaultStateUnencoded: state is written raw (unescaped) into the success fragment.
-	FaultStateUnencoded Fault = "state-unencoded"
-	// FaultStatePlusAsSpace: a '+' in the state becomes a space before encoding.
-	FaultStatePlusAsSpace Fault = "state-plus-as-space"
-	// FaultDropStateOnError: every error response omits state.
-	FaultDropStateOnError Fault = "state-dropped-on-error"
-	// FaultInventState: a request without state gets state=<random> on success.
-	FaultInventState Fault = "state-invented"
-	// FaultRequireState: a request without state is refused with invalid_request.
-	FaultRequireState Fault = "state-required"
-	// FaultDenyWrongError: Deny yields server_error instead of access_denied.
-	FaultDenyWrongError Fault = "deny-wrong-error"
-	// FaultTokenInQuery: success also copies access_token into the redirect URI's query.
-	FaultTokenInQuery Fault = "token-in-query"
-	// FaultResponseInQuery: the whole success response goes in the query.
-	FaultResponseInQuery Fault = "response-in-query"
-	// FaultEmptyAccessToken: the success response carries access_token= (empty).
-	FaultEmptyAccessToken Fault = "empty-access-token"
-	// FaultNoTokenType: the success response omits token_type.
-	FaultNoTokenType Fault = "no-token-type"
-	// FaultUserinfoRejectsTokens: /userinfo answers 401 to every token.
-	FaultUserinfoRejectsTokens Fault = "userinfo-rejects-tokens"
-	// FaultRedirectURIRewritten: success redirects go to the redirect URI plus a trailing '/'.
-	FaultRedirectURIRewritten Fault = "redirect-uri-rewritten"
-	// FaultRedirectURIPrefixMatch: any redirect_uri starting with a registered one is accepted.
+	FaultDropStateOnSuccess     Fault = "state-dropped-on-success"
+	FaultStateUnencoded         Fault = "state-unencoded"
+	FaultStatePlusAsSpace       Fault = "state-plus-as-space"
+	FaultDropStateOnError       Fault = "state-dropped-on-error"
+	FaultInventState            Fault = "state-invented"
+	FaultRequireState           Fault = "state-required"
+	FaultDenyWrongError         Fault = "deny-wrong-error"
+	FaultTokenInQuery           Fault = "token-in-query"
+	FaultResponseInQuery        Fault = "response-in-query"
+	FaultEmptyAccessToken       Fault = "empty-access-token"
+	FaultNoTokenType            Fault = "no-token-type"
+	FaultUserinfoRejectsTokens  Fault = "userinfo-rejects-tokens"
+	FaultRedirectURIRewritten   Fault = "redirect-uri-rewritten"
 	FaultRedirectURIPrefixMatch Fault = "redirect-uri-prefix-match"
-	// FaultUnknownClientRedirects: an unknown client_id is answered by a redirect with invalid_client.
 	FaultUnknownClientRedirects Fault = "unknown-client-redirects"
-	// FaultImplicitForEveryClient: clients not allowed response_type=token get tokens anyway.
 	FaultImplicitForEveryClient Fault = "implicit-for-every-client"
-	// FaultImpreciseClientError: a client not allowed token gets invalid_request, not unauthorized_client.
-	FaultImpreciseClientError Fault = "imprecise-client-error"
+	FaultImpreciseClientError   Fault = "imprecise-client-error"
 )
 
 // FaultInfo documents one fault switch.

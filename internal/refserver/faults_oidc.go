@@ -2,40 +2,25 @@ package refserver
 
 // The OpenID Connect implicit faults (catalogue rows OIDC-01 … OIDC-09). Each
 // one changes only requests whose response_type includes id_token, so that it
-// breaks its own rows and leaves the plain OAuth flow alone.
+// breaks its own rows and leaves the plain OAuth flow alone. Each is
+// described by its row in oidcFaults.
 const (
-	// FaultOIDCNonceNotRequired: a request for an ID token without nonce is served.
-	FaultOIDCNonceNotRequired Fault = "oidc-nonce-not-required"
-	// FaultOIDCNonceNotEchoed: the ID token carries no nonce claim.
-	FaultOIDCNonceNotEchoed Fault = "oidc-nonce-not-echoed"
-	// FaultOIDCAtHashMissing: the ID token issued with an access token has no at_hash.
-	FaultOIDCAtHashMissing Fault = "oidc-at-hash-missing"
-	// FaultOIDCAtHashWrongHash: at_hash is computed with SHA-512 instead of the alg's SHA-256.
-	FaultOIDCAtHashWrongHash Fault = "oidc-at-hash-wrong-hash"
-	// FaultOIDCAtHashWithoutAccessToken: an ID token issued alone carries an at_hash.
+	FaultOIDCNonceNotRequired         Fault = "oidc-nonce-not-required"
+	FaultOIDCNonceNotEchoed           Fault = "oidc-nonce-not-echoed"
+	FaultOIDCAtHashMissing            Fault = "oidc-at-hash-missing"
+	FaultOIDCAtHashWrongHash          Fault = "oidc-at-hash-wrong-hash"
 	FaultOIDCAtHashWithoutAccessToken Fault = "oidc-at-hash-without-access-token"
-	// FaultOIDCUnsignedIDToken: the ID token is sent with alg=none and no signature.
-	FaultOIDCUnsignedIDToken Fault = "oidc-id-token-unsigned"
-	// FaultOIDCBadSignature: the ID token's signature does not verify.
-	FaultOIDCBadSignature Fault = "oidc-id-token-bad-signature"
-	// FaultOIDCWrongIssuer: the ID token's iss is not the issuer.
-	FaultOIDCWrongIssuer Fault = "oidc-id-token-wrong-issuer"
-	// FaultOIDCWrongAudience: the ID token's aud is another client.
-	FaultOIDCWrongAudience Fault = "oidc-id-token-wrong-audience"
-	// FaultOIDCExpired: the ID token's exp is an hour in the past.
-	FaultOIDCExpired Fault = "oidc-id-token-expired"
-	// FaultOIDCAccessTokenForIDToken: response_type=id_token also returns an access token.
-	FaultOIDCAccessTokenForIDToken Fault = "oidc-access-token-for-id-token"
-	// FaultOIDCRedirectURIOptional: an OpenID Connect request without redirect_uri is served.
-	FaultOIDCRedirectURIOptional Fault = "oidc-redirect-uri-optional"
-	// FaultOIDCHTTPRedirectURI: the http:// twin of a registered https redirect URI is accepted.
-	FaultOIDCHTTPRedirectURI Fault = "oidc-http-redirect-uri-accepted"
-	// FaultOIDCWithoutOpenIDScope: an ID token is issued to a request without the openid scope.
-	FaultOIDCWithoutOpenIDScope Fault = "oidc-id-token-without-openid-scope"
-	// FaultOIDCResponseModeQuery: response_mode=query is honoured for ID token responses.
-	FaultOIDCResponseModeQuery Fault = "oidc-response-mode-query-honoured"
-	// FaultOIDCPromptNoneShowsLogin: prompt=none without a session shows the login page.
-	FaultOIDCPromptNoneShowsLogin Fault = "oidc-prompt-none-shows-login"
+	FaultOIDCUnsignedIDToken          Fault = "oidc-id-token-unsigned"
+	FaultOIDCBadSignature             Fault = "oidc-id-token-bad-signature"
+	FaultOIDCWrongIssuer              Fault = "oidc-id-token-wrong-issuer"
+	FaultOIDCWrongAudience            Fault = "oidc-id-token-wrong-audience"
+	FaultOIDCExpired                  Fault = "oidc-id-token-expired"
+	FaultOIDCAccessTokenForIDToken    Fault = "oidc-access-token-for-id-token"
+	FaultOIDCRedirectURIOptional      Fault = "oidc-redirect-uri-optional"
+	FaultOIDCHTTPRedirectURI          Fault = "oidc-http-redirect-uri-accepted"
+	FaultOIDCWithoutOpenIDScope       Fault = "oidc-id-token-without-openid-scope"
+	FaultOIDCResponseModeQuery        Fault = "oidc-response-mode-query-honoured"
+	FaultOIDCPromptNoneShowsLogin     Fault = "oidc-prompt-none-shows-login"
 )
 
 // oidcFaults break the OpenID Connect implicit behaviours (OIDC).

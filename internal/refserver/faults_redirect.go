@@ -3,66 +3,37 @@ package refserver
 // The redirect area's fault switches: redirect_uri matching and client
 // identification (catalogue RDR, CID). The behaviour each breaks sits in
 // redirect.go (matching and refusing), authorize.go and interact.go, with the
-// clause in a comment.
+// clause in a comment. Each is described by its row in redirectFaults.
 const (
-	// FaultMissingClientRedirects: a request without client_id is answered by a redirect with invalid_request.
-	FaultMissingClientRedirects Fault = "missing-client-redirects"
-	// FaultClientIDCaseInsensitive: client_id is looked up ignoring case.
+	FaultMissingClientRedirects  Fault = "missing-client-redirects"
 	FaultClientIDCaseInsensitive Fault = "client-id-case-insensitive"
-	// FaultDefaultToFirstURI: redirect_uri omitted with several registered uses the first.
-	FaultDefaultToFirstURI Fault = "redirect-uri-default-to-first"
-	// FaultTrailingSlashIgnored: a trailing slash is ignored when comparing.
-	FaultTrailingSlashIgnored Fault = "redirect-uri-trailing-slash-ignored"
-	// FaultCaseInsensitiveURI: the whole URI is compared ignoring case.
-	FaultCaseInsensitiveURI Fault = "redirect-uri-case-insensitive"
-	// FaultHostNormalised: the host is compared as a DNS name (case and a trailing dot ignored).
-	FaultHostNormalised Fault = "redirect-uri-host-normalised"
-	// FaultPortIgnored: the port is ignored when comparing.
-	FaultPortIgnored Fault = "redirect-uri-port-ignored"
-	// FaultSchemeIgnored: the scheme is ignored when comparing.
-	FaultSchemeIgnored Fault = "redirect-uri-scheme-ignored"
-	// FaultAnyQuery: the query is ignored when comparing.
-	FaultAnyQuery Fault = "redirect-uri-any-query"
-	// FaultQueryUnordered: query parameters are compared in any order.
-	FaultQueryUnordered Fault = "redirect-uri-query-unordered"
-	// FaultRegisteredQueryDropped: responses go to the redirect URI without its registered query.
-	FaultRegisteredQueryDropped Fault = "redirect-uri-query-dropped"
-	// FaultFragmentStripped: a fragment in redirect_uri is cut off and the rest used.
-	FaultFragmentStripped Fault = "redirect-uri-fragment-stripped"
-	// FaultUserinfoIgnored: userinfo in redirect_uri is ignored when comparing.
-	FaultUserinfoIgnored Fault = "redirect-uri-userinfo-ignored"
-	// FaultOriginPrefixPath: a URI starting with the registered origin and ending with its path is accepted.
-	FaultOriginPrefixPath Fault = "redirect-uri-origin-prefix"
-	// FaultHostSuffix: any host ending in the registered host is accepted.
-	FaultHostSuffix Fault = "redirect-uri-host-suffix"
-	// FaultDotSegmentsResolved: dot-segments are resolved before comparing.
-	FaultDotSegmentsResolved Fault = "redirect-uri-dot-segments-resolved"
-	// FaultPercentDecoded: redirect_uri is percent-decoded (repeatedly) before comparing, and the decoded one used.
-	FaultPercentDecoded Fault = "redirect-uri-percent-decoded"
-	// FaultWhitespaceCleaned: whitespace and control characters are removed from redirect_uri and the rest used.
-	FaultWhitespaceCleaned Fault = "redirect-uri-whitespace-cleaned"
-	// FaultLoopbackPortExact: loopback redirect URIs must match the port too.
-	FaultLoopbackPortExact Fault = "loopback-port-exact"
-	// FaultLoopbackLoose: any loopback URI is accepted for a loopback client.
-	FaultLoopbackLoose Fault = "loopback-any-uri"
-	// FaultFallbackToRegistered: an invalid redirect_uri gets invalid_request at the registered URI.
-	FaultFallbackToRegistered Fault = "redirect-uri-fallback-to-registered"
-	// FaultRefuseByMetaRefresh: the refusal page sends the browser to the requested URI by meta refresh.
-	FaultRefuseByMetaRefresh Fault = "redirect-uri-refused-by-meta-refresh"
-	// FaultRefuseByForm: the refusal page posts the error to the requested URI by a self-submitting form.
-	FaultRefuseByForm Fault = "redirect-uri-refused-by-form"
-	// FaultRefuseByScript: the refusal page sends the browser to the requested URI by a script.
-	FaultRefuseByScript Fault = "redirect-uri-refused-by-script"
-	// FaultSessionSkipsCheck: a signed-in browser's requests skip the redirect URI check.
-	FaultSessionSkipsCheck Fault = "redirect-uri-unchecked-with-session"
-	// FaultCheckedOnApproval: the redirect URI is checked only when the user approves.
-	FaultCheckedOnApproval Fault = "redirect-uri-checked-on-approval-only"
-	// FaultRegisterFragment: registration accepts a redirect URI with a fragment.
-	FaultRegisterFragment Fault = "registration-accepts-fragment"
-	// FaultRegisterInsecureWeb: registration accepts http and localhost redirect URIs for web implicit clients.
-	FaultRegisterInsecureWeb Fault = "registration-accepts-insecure-web-uri"
-	// FaultRegisterNoRedirectURI: registration accepts an implicit client without redirect URIs.
-	FaultRegisterNoRedirectURI Fault = "registration-without-redirect-uri"
+	FaultDefaultToFirstURI       Fault = "redirect-uri-default-to-first"
+	FaultTrailingSlashIgnored    Fault = "redirect-uri-trailing-slash-ignored"
+	FaultCaseInsensitiveURI      Fault = "redirect-uri-case-insensitive"
+	FaultHostNormalised          Fault = "redirect-uri-host-normalised"
+	FaultPortIgnored             Fault = "redirect-uri-port-ignored"
+	FaultSchemeIgnored           Fault = "redirect-uri-scheme-ignored"
+	FaultAnyQuery                Fault = "redirect-uri-any-query"
+	FaultQueryUnordered          Fault = "redirect-uri-query-unordered"
+	FaultRegisteredQueryDropped  Fault = "redirect-uri-query-dropped"
+	FaultFragmentStripped        Fault = "redirect-uri-fragment-stripped"
+	FaultUserinfoIgnored         Fault = "redirect-uri-userinfo-ignored"
+	FaultOriginPrefixPath        Fault = "redirect-uri-origin-prefix"
+	FaultHostSuffix              Fault = "redirect-uri-host-suffix"
+	FaultDotSegmentsResolved     Fault = "redirect-uri-dot-segments-resolved"
+	FaultPercentDecoded          Fault = "redirect-uri-percent-decoded"
+	FaultWhitespaceCleaned       Fault = "redirect-uri-whitespace-cleaned"
+	FaultLoopbackPortExact       Fault = "loopback-port-exact"
+	FaultLoopbackLoose           Fault = "loopback-any-uri"
+	FaultFallbackToRegistered    Fault = "redirect-uri-fallback-to-registered"
+	FaultRefuseByMetaRefresh     Fault = "redirect-uri-refused-by-meta-refresh"
+	FaultRefuseByForm            Fault = "redirect-uri-refused-by-form"
+	FaultRefuseByScript          Fault = "redirect-uri-refused-by-script"
+	FaultSessionSkipsCheck       Fault = "redirect-uri-unchecked-with-session"
+	FaultCheckedOnApproval       Fault = "redirect-uri-checked-on-approval-only"
+	FaultRegisterFragment        Fault = "registration-accepts-fragment"
+	FaultRegisterInsecureWeb     Fault = "registration-accepts-insecure-web-uri"
+	FaultRegisterNoRedirectURI   Fault = "registration-without-redirect-uri"
 )
 
 // nrFamily are the requirements whose scenarios send a redirect_uri that

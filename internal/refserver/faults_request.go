@@ -1,58 +1,34 @@
 package refserver
 
 // The fault switches of the request area: parameters, response_type, scope
-// and error responses (AEP, RT, SCOPE, ERR).
+// and error responses (AEP, RT, SCOPE, ERR). Each is described by its row in
+// requestFaults.
 const (
-	// FaultPostRefused: the authorization endpoint answers POST with 405.
-	FaultPostRefused Fault = "authorization-post-refused"
-	// FaultMissingResponseTypeAsToken: a request without response_type is served as response_type=token.
-	FaultMissingResponseTypeAsToken Fault = "response-type-missing-means-token"
-	// FaultUnknownResponseTypeToken: any response_type starting with "token" is served as token.
-	FaultUnknownResponseTypeToken Fault = "response-type-unknown-issues-token"
-	// FaultUnknownResponseTypeInvalidRequest: an unknown response_type gets invalid_request.
+	FaultPostRefused                       Fault = "authorization-post-refused"
+	FaultMissingResponseTypeAsToken        Fault = "response-type-missing-means-token"
+	FaultUnknownResponseTypeToken          Fault = "response-type-unknown-issues-token"
 	FaultUnknownResponseTypeInvalidRequest Fault = "response-type-unknown-invalid-request"
-	// FaultResponseTypeCaseInsensitive: response_type=TOKEN is served as token.
-	FaultResponseTypeCaseInsensitive Fault = "response-type-case-insensitive"
-	// FaultCompositeOrderSensitive: metadata offers "id_token token", and "token id_token" is read by its first word.
-	FaultCompositeOrderSensitive Fault = "composite-response-type-order-sensitive"
-	// FaultMetadataOmitsToken: metadata leaves token out of response_types_supported while the server issues tokens.
-	FaultMetadataOmitsToken Fault = "metadata-omits-token"
-	// FaultRepeatedParamLastWins: a repeated parameter is not refused; its last value is used.
-	FaultRepeatedParamLastWins Fault = "repeated-parameter-last-wins"
-	// FaultRepeatedClientIDRedirects: a repeated client_id is answered by an error redirect.
-	FaultRepeatedClientIDRedirects Fault = "repeated-client-id-redirects"
-	// FaultEmptyValueAsGiven: scope= and redirect_uri= count as given (and invalid).
-	FaultEmptyValueAsGiven Fault = "empty-value-as-given"
-	// FaultEmptyParamRejected: any parameter sent with an empty value is refused.
-	FaultEmptyParamRejected Fault = "empty-parameter-rejected"
-	// FaultUnknownParamRejected: a parameter the server does not know is refused.
-	FaultUnknownParamRejected Fault = "unknown-parameter-rejected"
-	// FaultParamOrderSignificant: a request whose first parameter is not response_type is refused.
-	FaultParamOrderSignificant Fault = "parameter-order-significant"
-	// FaultScopeOrderSignificant: scope tokens out of the server's own order are refused.
-	FaultScopeOrderSignificant Fault = "scope-order-significant"
-	// FaultUnknownScopeDropped: unknown scope tokens are dropped and no success response carries scope.
-	FaultUnknownScopeDropped Fault = "unknown-scope-dropped-silently"
-	// FaultOmittedScopeServerError: a request without scope gets server_error.
-	FaultOmittedScopeServerError Fault = "omitted-scope-server-error"
-	// FaultScopeSyntaxUnchecked: scope tokens with '"' or '\' are granted as given.
-	FaultScopeSyntaxUnchecked Fault = "scope-syntax-unchecked"
-	// FaultUnregisteredErrorCode: a denial is reported as error=user_declined.
-	FaultUnregisteredErrorCode Fault = "error-code-unregistered"
-	// FaultErrorCodeBadCharacters: a denial is reported as error="access_denied" (quotes included).
-	FaultErrorCodeBadCharacters Fault = "error-code-bad-characters"
-	// FaultErrorDescriptionBadCharacters: error descriptions carry '"' and non-ASCII characters.
-	FaultErrorDescriptionBadCharacters Fault = "error-description-bad-characters"
-	// FaultErrorExtraParams: error responses carry an extra trace_id parameter.
-	FaultErrorExtraParams Fault = "error-extra-parameters"
-	// FaultTokenBesideError: a denial response also carries an access token.
-	FaultTokenBesideError Fault = "token-beside-error"
-	// FaultUnknownResponseTypeCrashes: an unknown response_type is answered with an HTTP 500 page.
-	FaultUnknownResponseTypeCrashes Fault = "response-type-unknown-server-error"
-	// FaultEndpointQueryRefused: the metadata's authorization_endpoint carries ?realm=main, which the endpoint refuses.
-	FaultEndpointQueryRefused Fault = "authorization-endpoint-query-refused"
-	// FaultEndpointWithFragment: the metadata's authorization_endpoint ends in a fragment.
-	FaultEndpointWithFragment Fault = "authorization-endpoint-with-fragment"
+	FaultResponseTypeCaseInsensitive       Fault = "response-type-case-insensitive"
+	FaultCompositeOrderSensitive           Fault = "composite-response-type-order-sensitive"
+	FaultMetadataOmitsToken                Fault = "metadata-omits-token"
+	FaultRepeatedParamLastWins             Fault = "repeated-parameter-last-wins"
+	FaultRepeatedClientIDRedirects         Fault = "repeated-client-id-redirects"
+	FaultEmptyValueAsGiven                 Fault = "empty-value-as-given"
+	FaultEmptyParamRejected                Fault = "empty-parameter-rejected"
+	FaultUnknownParamRejected              Fault = "unknown-parameter-rejected"
+	FaultParamOrderSignificant             Fault = "parameter-order-significant"
+	FaultScopeOrderSignificant             Fault = "scope-order-significant"
+	FaultUnknownScopeDropped               Fault = "unknown-scope-dropped-silently"
+	FaultOmittedScopeServerError           Fault = "omitted-scope-server-error"
+	FaultScopeSyntaxUnchecked              Fault = "scope-syntax-unchecked"
+	FaultUnregisteredErrorCode             Fault = "error-code-unregistered"
+	FaultErrorCodeBadCharacters            Fault = "error-code-bad-characters"
+	FaultErrorDescriptionBadCharacters     Fault = "error-description-bad-characters"
+	FaultErrorExtraParams                  Fault = "error-extra-parameters"
+	FaultTokenBesideError                  Fault = "token-beside-error"
+	FaultUnknownResponseTypeCrashes        Fault = "response-type-unknown-server-error"
+	FaultEndpointQueryRefused              Fault = "authorization-endpoint-query-refused"
+	FaultEndpointWithFragment              Fault = "authorization-endpoint-with-fragment"
 )
 
 // requestFaults break the handling of request parameters, response_type,

@@ -1,78 +1,43 @@
 package refserver
 
 // The fault switches of the response area: state, fragment encoding, token
-// response, response modes.
+// response, response modes. Each is described by its row in responseFaults.
 const (
-	// FaultStateTruncated: states longer than 100 characters are cut to 100.
-	FaultStateTruncated Fault = "state-truncated"
-	// FaultLongStateServerError: a state longer than 1024 characters is answered with HTTP 500.
-	FaultLongStateServerError Fault = "long-state-server-error"
-	// FaultLongStateRefused: a state longer than 512 characters is refused with invalid_request.
-	FaultLongStateRefused Fault = "long-state-refused"
-	// FaultEmptyStateEchoed: a request without a usable state gets "state=" (empty) on success.
-	FaultEmptyStateEchoed Fault = "empty-state-echoed"
-	// FaultRepeatedStateAccepted: state=a&state=b is served, echoing the first.
-	FaultRepeatedStateAccepted Fault = "repeated-state-accepted"
-	// FaultStateDroppedOnRequestError: errors found in the request itself (all but access_denied) omit state.
+	FaultStateTruncated             Fault = "state-truncated"
+	FaultLongStateServerError       Fault = "long-state-server-error"
+	FaultLongStateRefused           Fault = "long-state-refused"
+	FaultEmptyStateEchoed           Fault = "empty-state-echoed"
+	FaultRepeatedStateAccepted      Fault = "repeated-state-accepted"
 	FaultStateDroppedOnRequestError Fault = "state-dropped-on-request-error"
-	// FaultErrorsInQuery: error responses go in the redirect URI's query.
-	FaultErrorsInQuery Fault = "errors-in-query"
-	// FaultFragmentModeRejected: response_mode=fragment is refused.
-	FaultFragmentModeRejected Fault = "fragment-mode-rejected"
-	// FaultUnknownModeIgnored: an unknown response_mode is ignored.
-	FaultUnknownModeIgnored Fault = "unknown-response-mode-ignored"
-	// FaultQueryModeHonoured: response_mode=query puts the token response in the query.
-	FaultQueryModeHonoured Fault = "query-mode-honoured"
-	// FaultFormPostActionRewritten: the form_post action is the redirect URI plus '/'.
-	FaultFormPostActionRewritten Fault = "form-post-action-rewritten"
-	// FaultFormPostMethodGet: the form_post form uses method="get".
-	FaultFormPostMethodGet Fault = "form-post-method-get"
-	// FaultFormPostCacheable: the form_post page may be cached.
-	FaultFormPostCacheable Fault = "form-post-cacheable"
-	// FaultFormPostErrorsByRedirect: with form_post, errors are redirected in the fragment.
-	FaultFormPostErrorsByRedirect Fault = "form-post-errors-by-redirect"
-	// FaultFragmentPercentUnescaped: '%' is written raw into the fragment.
-	FaultFragmentPercentUnescaped Fault = "fragment-percent-unescaped"
-	// FaultFragmentLatin1: non-ASCII characters are percent-encoded as ISO-8859-1 bytes.
-	FaultFragmentLatin1 Fault = "fragment-latin1"
-	// FaultFragmentSpaceUnencoded: spaces are written raw into the fragment.
-	FaultFragmentSpaceUnencoded Fault = "fragment-space-unencoded"
-	// FaultParameterTwice: token_type appears twice in the success response.
-	FaultParameterTwice Fault = "token-type-emitted-twice"
-	// FaultIssWrong: the iss response parameter has a trailing '/' the issuer lacks.
-	FaultIssWrong Fault = "iss-wrong"
-	// FaultIssMissingOnError: error responses omit iss although the metadata advertises it.
-	FaultIssMissingOnError Fault = "iss-missing-on-error"
-	// FaultTokenNonASCII: access tokens contain a non-ASCII character.
-	FaultTokenNonASCII Fault = "access-token-non-ascii"
-	// FaultTokenNotB64 access tokens contain '!', outside the b64token set.
-	FaultTokenNotB64 Fault = "access-token-not-b64token"
-	// FaultTokenTypeUnknown: token_type is a type no client knows.
-	FaultTokenTypeUnknown Fault = "token-type-unknown"
-	// FaultNoExpiresIn: the success response omits expires_in.
-	FaultNoExpiresIn Fault = "expires-in-missing"
-	// FaultExpiresInZero: expires_in=0.
-	FaultExpiresInZero Fault = "expires-in-zero"
-	// FaultExpiresInMillis: expires_in is given in milliseconds (86400000, a day).
-	FaultExpiresInMillis Fault = "expires-in-milliseconds"
-	// FaultExpiresInDay: expires_in=86400.
-	FaultExpiresInDay Fault = "expires-in-one-day"
-	// FaultScopeOmittedWhenDefaulted: a request without scope gets the default scope but no scope parameter.
-	FaultScopeOmittedWhenDefaulted Fault = "scope-omitted-when-defaulted"
-	// FaultRefreshTokenIssued: every success response carries a refresh_token.
-	FaultRefreshTokenIssued Fault = "refresh-token-issued"
-	// FaultRefreshTokenOffline: a refresh_token is issued when offline_access is granted.
-	FaultRefreshTokenOffline Fault = "refresh-token-for-offline-access"
-	// FaultCodeAdded: a success response for response_type=token also carries code.
-	FaultCodeAdded Fault = "code-added"
-	// FaultIDTokenAdded: a success response for response_type=token also carries id_token.
-	FaultIDTokenAdded Fault = "id-token-added"
-	// FaultTokenConstant: every access token is the same.
-	FaultTokenConstant Fault = "token-constant"
-	// FaultTokensSequential: access tokens are a counter.
-	FaultTokensSequential Fault = "tokens-sequential"
-	// FaultTokenLowEntropy: access tokens carry 64 random bits.
-	FaultTokenLowEntropy Fault = "token-low-entropy"
+	FaultErrorsInQuery              Fault = "errors-in-query"
+	FaultFragmentModeRejected       Fault = "fragment-mode-rejected"
+	FaultUnknownModeIgnored         Fault = "unknown-response-mode-ignored"
+	FaultQueryModeHonoured          Fault = "query-mode-honoured"
+	FaultFormPostActionRewritten    Fault = "form-post-action-rewritten"
+	FaultFormPostMethodGet          Fault = "form-post-method-get"
+	FaultFormPostCacheable          Fault = "form-post-cacheable"
+	FaultFormPostErrorsByRedirect   Fault = "form-post-errors-by-redirect"
+	FaultFragmentPercentUnescaped   Fault = "fragment-percent-unescaped"
+	FaultFragmentLatin1             Fault = "fragment-latin1"
+	FaultFragmentSpaceUnencoded     Fault = "fragment-space-unencoded"
+	FaultParameterTwice             Fault = "token-type-emitted-twice"
+	FaultIssWrong                   Fault = "iss-wrong"
+	FaultIssMissingOnError          Fault = "iss-missing-on-error"
+	FaultTokenNonASCII              Fault = "access-token-non-ascii"
+	FaultTokenNotB64                Fault = "access-token-not-b64token"
+	FaultTokenTypeUnknown           Fault = "token-type-unknown"
+	FaultNoExpiresIn                Fault = "expires-in-missing"
+	FaultExpiresInZero              Fault = "expires-in-zero"
+	FaultExpiresInMillis            Fault = "expires-in-milliseconds"
+	FaultExpiresInDay               Fault = "expires-in-one-day"
+	FaultScopeOmittedWhenDefaulted  Fault = "scope-omitted-when-defaulted"
+	FaultRefreshTokenIssued         Fault = "refresh-token-issued"
+	FaultRefreshTokenOffline        Fault = "refresh-token-for-offline-access"
+	FaultCodeAdded                  Fault = "code-added"
+	FaultIDTokenAdded               Fault = "id-token-added"
+	FaultTokenConstant              Fault = "token-constant"
+	FaultTokensSequential           Fault = "tokens-sequential"
+	FaultTokenLowEntropy            Fault = "token-low-entropy"
 )
 
 // responseFaults break the response: state, fragment, token, scope, errors, response modes (STATE, FRAG, TOK, SCOPE, ERR, AEP, RT, FP).

@@ -5,48 +5,29 @@ import (
 	"slices"
 )
 
-// The security and metadata fault switches (SEC, META).
+// The security and metadata fault switches (SEC, META). Each is described by
+// its row in securityFaults.
 const (
-	// FaultEndpointOverHTTP: the authorization endpoint is a plain-http address that forwards to the https one.
-	FaultEndpointOverHTTP Fault = "authorization-endpoint-over-http"
-	// FaultHTTPVariantServesLogin: the plain-http address serves the login page for /authorize.
-	FaultHTTPVariantServesLogin Fault = "http-variant-serves-login"
-	// FaultLegacyTLS: the server accepts TLS 1.0 and 1.1 handshakes.
-	FaultLegacyTLS Fault = "legacy-tls-accepted"
-	// FaultLoginFramable: the login page carries neither X-Frame-Options nor CSP frame-ancestors.
-	FaultLoginFramable Fault = "login-page-framable"
-	// FaultNoFrameAncestors: pages carry X-Frame-Options but no CSP frame-ancestors.
-	FaultNoFrameAncestors Fault = "no-csp-frame-ancestors"
-	// FaultErrorPageFramable: error pages carry neither X-Frame-Options nor CSP frame-ancestors.
-	FaultErrorPageFramable Fault = "error-page-framable"
-	// FaultConsentThirdPartyScript: the consent page loads a script from another site.
-	FaultConsentThirdPartyScript Fault = "consent-page-third-party-script"
-	// FaultConsentNoReferrerPolicy: the consent page sets no referrer policy (header nor meta).
-	FaultConsentNoReferrerPolicy Fault = "consent-page-no-referrer-policy"
-	// FaultTokenRedirectCacheable: the redirect carrying the token is marked cacheable.
-	FaultTokenRedirectCacheable Fault = "token-redirect-cacheable"
-	// FaultCORSAtAuthorize: the authorization endpoint grants CORS to any origin.
-	FaultCORSAtAuthorize Fault = "cors-at-authorization-endpoint"
-	// FaultLogin307: the login POST is answered with 307, re-posting the credentials.
-	FaultLogin307 Fault = "login-redirect-307"
-	// FaultUnknownClientUnescaped: the unknown-client error page writes the client_id as markup.
-	FaultUnknownClientUnescaped Fault = "unknown-client-page-unescaped"
-	// FaultStateUnescapedOnLogin: the login page repeats the state as markup.
-	FaultStateUnescapedOnLogin Fault = "state-unescaped-on-login-page"
-	// FaultLoginOpenRedirect: the login page sends the browser to its "next" parameter after sign-in.
-	FaultLoginOpenRedirect Fault = "login-open-redirect"
-	// FaultConsentCSRFUnchecked: the consent POST is accepted without its anti-forgery token, from any Origin.
-	FaultConsentCSRFUnchecked Fault = "consent-csrf-unchecked"
-	// FaultConsentUnbound: the consent POST is accepted from any browser that names a live request.
-	FaultConsentUnbound Fault = "consent-not-bound-to-browser"
-	// FaultMetadataOmitsFormPost: response_modes_supported does not list form_post.
-	FaultMetadataOmitsFormPost Fault = "metadata-omits-form-post"
-	// FaultFormPostIgnored: response_mode=form_post is answered in the fragment.
-	FaultFormPostIgnored Fault = "form-post-ignored"
-	// FaultGrantTypesWithoutImplicit: grant_types_supported does not list implicit.
+	FaultEndpointOverHTTP          Fault = "authorization-endpoint-over-http"
+	FaultHTTPVariantServesLogin    Fault = "http-variant-serves-login"
+	FaultLegacyTLS                 Fault = "legacy-tls-accepted"
+	FaultLoginFramable             Fault = "login-page-framable"
+	FaultNoFrameAncestors          Fault = "no-csp-frame-ancestors"
+	FaultErrorPageFramable         Fault = "error-page-framable"
+	FaultConsentThirdPartyScript   Fault = "consent-page-third-party-script"
+	FaultConsentNoReferrerPolicy   Fault = "consent-page-no-referrer-policy"
+	FaultTokenRedirectCacheable    Fault = "token-redirect-cacheable"
+	FaultCORSAtAuthorize           Fault = "cors-at-authorization-endpoint"
+	FaultLogin307                  Fault = "login-redirect-307"
+	FaultUnknownClientUnescaped    Fault = "unknown-client-page-unescaped"
+	FaultStateUnescapedOnLogin     Fault = "state-unescaped-on-login-page"
+	FaultLoginOpenRedirect         Fault = "login-open-redirect"
+	FaultConsentCSRFUnchecked      Fault = "consent-csrf-unchecked"
+	FaultConsentUnbound            Fault = "consent-not-bound-to-browser"
+	FaultMetadataOmitsFormPost     Fault = "metadata-omits-form-post"
+	FaultFormPostIgnored           Fault = "form-post-ignored"
 	FaultGrantTypesWithoutImplicit Fault = "grant-types-without-implicit"
-	// FaultMetadataHTTPEndpoint: the metadata's authorization_endpoint is http.
-	FaultMetadataHTTPEndpoint Fault = "metadata-http-authorization-endpoint"
+	FaultMetadataHTTPEndpoint      Fault = "metadata-http-authorization-endpoint"
 )
 
 // securityFaults break security headers, TLS, metadata and OpenID Connect (SEC, META, OIDC).

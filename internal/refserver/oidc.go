@@ -121,26 +121,30 @@ func (s *Server) oidcQueryModeHonoured(p requestParams) bool {
 	return s.oidcFault(FaultOIDCResponseModeQuery, p)
 }
 
-// checkOIDCRequest validates what an OpenID Connect request adds; it fills
-// o.nonce. A nil result means the request may proceed.
-func (s *Server) checkOIDCRequest(p requestParams, o *oidcRequest, scopes []string) *authzError {
-	if !o.idToken {
-		return nil
+// checkOIDCRequest is the authorization endpoint's stage for what an OpenID
+// Connect request adds (Core §3.1.2.1, §3.2.2.1): the openid scope and the
+// nonce, which it keeps for the ID token. prompt has its own stage,
+// readPrompt, since it applies to every request.
+func (s *Server) checkOIDCRequest(w http.ResponseWriter, _ *http.Request, ar *authorizeRequest) bool {
+	if !ar.oidc.idToken {
+		return true
 	}
 	// OpenID Connect Core §3.1.2.1 scope: "OpenID Connect requests MUST
 	// contain the openid scope value. If the openid scope value is not
 	// present, the behavior is entirely unspecified" — there is no ID token
 	// without it (§3.1.2.2).
-	if !slices.Contains(scopes, scopeOpenID) && !s.faults.on(FaultOIDCWithoutOpenIDScope) {
-		return &authzError{"invalid_scope", "An ID token is only issued to requests with the openid scope."}
+	if !slices.Contains(ar.scopes, scopeOpenID) && !s.faults.on(FaultOIDCWithoutOpenIDScope) {
+		s.respondError(w, ar.target, authzError{"invalid_scope", "An ID token is only issued to requests with the openid scope."})
+		return false
 	}
 	// OpenID Connect Core §3.2.2.1 nonce: "REQUIRED" for the implicit flow.
-	nonce, n, _ := p.single("nonce")
+	nonce, n, _ := ar.params.single("nonce")
 	if n == 0 && !s.faults.on(FaultOIDCNonceNotRequired) {
-		return &authzError{"invalid_request", "The nonce parameter is required when an ID token is requested."}
+		s.respondError(w, ar.target, authzError{"invalid_request", "The nonce parameter is required when an ID token is requested."})
+		return false
 	}
-	o.nonce = nonce
-	return nil
+	ar.oidc.nonce = nonce
+	return true
 }
 
 // oidcPromptNoneIgnored is the fault FaultOIDCPromptNoneShowsLogin: OpenID

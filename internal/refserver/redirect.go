@@ -38,8 +38,28 @@ func (s *Server) matchRedirectURI(cl client, uri string) (string, bool) {
 }
 
 // looseMatch holds the faulty comparisons: each one accepts what RFC 6749
-// §3.1.2.3 and RFC 9700 §2.1 / §4.1.3 (exact string matching) reject.
+// §3.1.2.3 and RFC 9700 §2.1 / §4.1.3 (exact string matching) reject. They
+// are tried in a fixed order, the first match deciding the URI to deliver
+// to: the comparisons of the URI as sent, then, for a URI that parses, those
+// of its parts and the pattern matches.
 func (s *Server) looseMatch(reg, uri string) (string, bool) {
+	if target, ok := s.looseMatchAsSent(reg, uri); ok {
+		return target, true
+	}
+	// The looser comparisons below parse the URI first, as such servers do;
+	// what cannot be parsed is refused.
+	if _, err := url.Parse(uri); err != nil {
+		return "", false
+	}
+	if s.looseMatchParts(reg, uri) || s.looseMatchPattern(reg, uri) {
+		return uri, true
+	}
+	return "", false
+}
+
+// looseMatchAsSent compares uri, or what a fault makes of it, with reg as
+// strings; a fault that cleans uri delivers to the cleaned one.
+func (s *Server) looseMatchAsSent(reg, uri string) (string, bool) {
 	on := s.faults.on
 	// RFC 9700 §2.1: the fault accepts any extension of a registered URI.
 	if on(FaultRedirectURIPrefixMatch) && strings.HasPrefix(uri, reg) {
@@ -68,51 +88,62 @@ func (s *Server) looseMatch(reg, uri string) (string, bool) {
 			return d, true
 		}
 	}
-	// The looser comparisons below parse the URI first, as such servers do;
-	// what cannot be parsed is refused.
-	if _, err := url.Parse(uri); err != nil {
-		return "", false
-	}
+	return "", false
+}
+
+// looseMatchParts reports whether a fault lets uri match reg by ignoring or
+// normalising one of its parts: case, host, trailing slash, port, scheme,
+// query, userinfo.
+func (s *Server) looseMatchParts(reg, uri string) bool {
+	on := s.faults.on
 	// RFC 6749 §3.1.2.3: simple string comparison is case-sensitive.
 	if on(FaultCaseInsensitiveURI) && strings.EqualFold(uri, reg) {
-		return uri, true
+		return true
 	}
 	if on(FaultHostNormalised) && normaliseHost(uri) == normaliseHost(reg) {
-		return uri, true
+		return true
 	}
 	// RFC 3986 §6.2.1 (catalogue RDR-05): "/cb" and "/cb/" differ.
 	if on(FaultTrailingSlashIgnored) && trimTrailingSlash(uri) == trimTrailingSlash(reg) {
-		return uri, true
+		return true
 	}
 	// RFC 9700 §4.1.3: a different port, or a default port written out, differs.
 	if on(FaultPortIgnored) && dropPort(uri) == dropPort(reg) {
-		return uri, true
+		return true
 	}
 	// RFC 9700 §2.6: no downgrade from https.
 	if on(FaultSchemeIgnored) && afterScheme(uri) == afterScheme(reg) {
-		return uri, true
+		return true
 	}
 	// RFC 6749 §3.1.2.3: a registered full URI matches its query exactly.
 	if on(FaultAnyQuery) && beforeQuery(uri) == beforeQuery(reg) {
-		return uri, true
+		return true
 	}
 	if on(FaultQueryUnordered) && beforeQuery(uri) == beforeQuery(reg) && sortedQuery(uri) == sortedQuery(reg) {
-		return uri, true
+		return true
 	}
 	// RFC 9700 §4.1.3 and RFC 3986 §3.2.1: userinfo changes what the URI is.
 	if on(FaultUserinfoIgnored) {
 		if u, err := url.Parse(uri); err == nil && u.User != nil {
 			u.User = nil
 			if u.String() == reg {
-				return uri, true
+				return true
 			}
 		}
 	}
+	return false
+}
+
+// looseMatchPattern reports whether a fault lets uri match reg as a
+// pattern: an origin prefix, a host suffix, resolved dot-segments, any
+// loopback URI.
+func (s *Server) looseMatchPattern(reg, uri string) bool {
+	on := s.faults.on
 	// RFC 9700 §4.1.1: pattern matching lets an attacker choose the host.
 	if on(FaultOriginPrefixPath) {
 		origin, rest := splitOrigin(reg)
 		if strings.HasPrefix(uri, origin) && strings.HasSuffix(uri, rest) && uri != reg {
-			return uri, true
+			return true
 		}
 	}
 	if on(FaultHostSuffix) {
@@ -121,23 +152,21 @@ func (s *Server) looseMatch(reg, uri string) (string, bool) {
 		if err1 == nil && err2 == nil && u.Hostname() != r.Hostname() && strings.HasSuffix(u.Hostname(), r.Hostname()) {
 			u.Host = r.Host
 			if u.String() == reg {
-				return uri, true
+				return true
 			}
 		}
 	}
 	// RFC 9700 §4.1: dot-segments are not resolved before comparing.
-	if on(FaultDotSegmentsResolved) {
-		if resolveDotSegments(uri) == reg {
-			return uri, true
-		}
+	if on(FaultDotSegmentsResolved) && resolveDotSegments(uri) == reg {
+		return true
 	}
 	// RFC 8252 §7.3: only the port of a loopback URI may vary.
 	if on(FaultLoopbackLoose) && loopbackRegistered(reg) {
 		if u, err := url.Parse(uri); err == nil && isLoopbackHost(u.Hostname()) {
-			return uri, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // refuseRedirectURI answers a request whose redirect_uri matches no
@@ -289,25 +318,6 @@ func (s *Server) uncheckedRedirectAllowed(r *http.Request) bool {
 		return ok
 	}
 	return false
-}
-
-// lookupClient finds a registered client by its identifier, compared
-// exactly (RFC 6749 §2.2: the identifier is a string the server issued).
-func (s *Server) lookupClient(id string) (client, bool) {
-	if cl, ok := s.clients[id]; ok {
-		return cl, true
-	}
-	if cl, ok := s.dynamicClient(id); ok {
-		return cl, true
-	}
-	if s.faults.on(FaultClientIDCaseInsensitive) {
-		for k, cl := range s.clients {
-			if strings.EqualFold(k, id) {
-				return cl, true
-			}
-		}
-	}
-	return client{}, false
 }
 
 // resolveDotSegments resolves "." and ".." segments (also written %2e) in the

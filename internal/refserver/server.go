@@ -81,36 +81,14 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("refserver: address %q: %w", addr, err)
-	}
-	if host != "127.0.0.1" {
-		return nil, fmt.Errorf("refserver: address %q: only 127.0.0.1 is allowed (loopback only)", addr)
-	}
-
-	password, err := randomToken(18) // 24 url-safe characters
+	addr, err := loopbackAddr(opts.Addr)
 	if err != nil {
 		return nil, err
 	}
-	csrfKey := make([]byte, 32)
-	if _, err := rand.Read(csrfKey); err != nil {
-		return nil, fmt.Errorf("refserver: csrf key: %w", err)
-	}
-	caPEM, leaf, err := newCertificates(time.Now())
+	m, err := newMaterial()
 	if err != nil {
 		return nil, err
 	}
-	idKey, idKid, err := newIDTokenKey()
-	if err != nil {
-		return nil, err
-	}
-
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("refserver: listen: %w", err)
@@ -123,24 +101,84 @@ func Start(opts Options) (*Server, error) {
 		offered:   cfg.Offered(),
 		primary:   cfg.Primary(),
 		issuer:    fmt.Sprintf("https://127.0.0.1:%d", port),
-		caPEM:     caPEM,
-		password:  password,
-		csrfKey:   csrfKey,
+		caPEM:     m.caPEM,
+		password:  m.password,
+		csrfKey:   m.csrfKey,
 		clients:   registeredClients(),
-		idKey:     idKey,
-		idKid:     idKid,
+		idKey:     m.idKey,
+		idKid:     m.idKid,
 		serveDone: make(chan struct{}),
 		pending:   map[string]*pendingRequest{},
 		sessions:  map[string]session{},
 		tokens:    map[string]grant{},
 		dynamic:   map[string]client{},
 	}
-	s.remember(password)
-	s.httpSrv = &http.Server{
+	s.remember(m.password)
+	s.httpSrv = s.newHTTPServer(m.leaf)
+	if s.front, err = s.startHTTPFront(); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	go func() {
+		defer close(s.serveDone)
+		_ = s.httpSrv.ServeTLS(ln, "", "") // returns ErrServerClosed after Close
+	}()
+	return s, nil
+}
+
+// loopbackAddr is the address to bind: addr, by default "127.0.0.1:0", on
+// 127.0.0.1 only, since the harness's traffic never leaves loopback.
+func loopbackAddr(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("refserver: address %q: %w", addr, err)
+	}
+	if host != "127.0.0.1" {
+		return "", fmt.Errorf("refserver: address %q: only 127.0.0.1 is allowed (loopback only)", addr)
+	}
+	return addr, nil
+}
+
+// material is what each server makes afresh, so that no two servers (and no
+// two runs) share a secret.
+type material struct {
+	password string // the resource owner's, 24 url-safe characters
+	csrfKey  []byte
+	caPEM    []byte
+	leaf     tls.Certificate
+	idKey    *ecdsa.PrivateKey
+	idKid    string
+}
+
+func newMaterial() (material, error) {
+	var m material
+	var err error
+	if m.password, err = randomToken(18); err != nil {
+		return material{}, err
+	}
+	m.csrfKey = make([]byte, 32)
+	if _, err := rand.Read(m.csrfKey); err != nil {
+		return material{}, fmt.Errorf("refserver: csrf key: %w", err)
+	}
+	if m.caPEM, m.leaf, err = newCertificates(time.Now()); err != nil {
+		return material{}, err
+	}
+	if m.idKey, m.idKid, err = newIDTokenKey(); err != nil {
+		return material{}, err
+	}
+	return m, nil
+}
+
+// newHTTPServer is the HTTPS server of s, presenting leaf.
+func (s *Server) newHTTPServer(leaf tls.Certificate) *http.Server {
+	return &http.Server{
 		Handler: s.routes(),
 		TLSConfig: &tls.Config{
 			Certificates: []tls.Certificate{leaf},
-			MinVersion:   minTLSVersion(fs),
+			MinVersion:   minTLSVersion(s.faults),
 		},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -151,15 +189,6 @@ func Start(opts Options) (*Server, error) {
 		// the client's business, not noise for the harness's output.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	if s.front, err = s.startHTTPFront(); err != nil {
-		ln.Close()
-		return nil, err
-	}
-	go func() {
-		defer close(s.serveDone)
-		_ = s.httpSrv.ServeTLS(ln, "", "") // returns ErrServerClosed after Close
-	}()
-	return s, nil
 }
 
 // checkOptions validates the faults and the configuration of opts.
