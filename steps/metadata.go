@@ -55,13 +55,12 @@ func metadataListsMode(ctx context.Context, mode string) (context.Context, error
 	return ctx, w.skipBecause("the discovery document does not list %q in response_modes_supported (%q)", mode, modes)
 }
 
-// tokenIssued: the server answered the plain token request with a token
-// response (an access_token parameter, wherever it was put and whatever its
-// value: those are judged by other scenarios) — it serves response_type=token.
-func tokenIssued(w *world) bool {
-	e := w.ending
-	return e.Left && (e.Fragment.Count("access_token")+e.Query.Count("access_token")+e.Form.Count("access_token") > 0)
-}
+// tokenServed: the server answered the plain token request with a token
+// response — it serves response_type=token. Served, not issued: an empty
+// access_token still answers the request (TOK-01 judges its emptiness), so
+// META-01 asks check.Succeeded, the positive control, not whether a
+// non-empty token came back.
+func tokenServed(w *world) bool { return check.Succeeded(w.ending) }
 
 // implicitWorked: the request of the response type under test was served.
 // Every response type that returns tokens from the authorization endpoint
@@ -84,7 +83,7 @@ func tokenListedAsServed(ctx context.Context) (context.Context, error) {
 		if err != nil {
 			return err
 		}
-		return check.TokenTypeListedAsServed(w.id(), m, tokenIssued(w), w.ending.Describe())
+		return check.TokenTypeListedAsServed(w.id(), m, tokenServed(w), w.ending.Describe())
 	})
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
-	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
 // registerRequestSteps binds the steps of the request features: parameters,
@@ -374,13 +373,7 @@ func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 
 func noServerError(ctx context.Context) (context.Context, error) {
 	return negative(ctx, func(w *world) error {
-		var answers []check.Answer
-		for _, h := range w.agent.Hops() {
-			if h.Sent {
-				answers = append(answers, check.Answer{URL: redact.Params(h.URL), Status: h.Status})
-			}
-		}
-		return check.NoServerError(w.id(), answers)
+		return check.NoServerError(w.id(), w.agent.Hops())
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
@@ -276,7 +277,7 @@ func formPostNoStore(ctx context.Context) (context.Context, error) {
 			return err
 		}
 		// The page holding the form, whatever its method (FP-01 judges that).
-		if !strings.Contains(w.ending.Via, "form") || w.outcome.Page == nil {
+		if !formDeparture(w) || w.outcome.Page == nil {
 			return check.Fail(w.id(), "expected a page that posts the response, got %s", w.ending.Describe())
 		}
 		return check.NoStore(w.id(), w.outcome.Page.Header.Values("Cache-Control"))
@@ -431,4 +432,11 @@ func tokensUnique(ctx context.Context) (context.Context, error) {
 
 func tokensEntropy(ctx context.Context) (context.Context, error) {
 	return manyTokens(ctx, func(w *world, tokens []string) error { return check.TokenEntropy(w.id(), tokens) })
+}
+
+// formDeparture: the flow left the server by submitting a form (the page
+// holding it is the one whose caching FP-* judge). It compares the agent's
+// Via value, not the words of the ending's description.
+func formDeparture(w *world) bool {
+	return w.outcome != nil && w.outcome.Departure != nil && w.outcome.Departure.Via == agent.ViaForm
 }

@@ -53,35 +53,22 @@ type securityProbe struct {
 	origin     string
 }
 
-// exchanges are the requests the browser sent and got an answer to.
-func exchanges(a *agent.Agent) []check.Exchange {
-	var out []check.Exchange
-	for _, h := range a.Hops() {
-		if !h.Sent || h.Err != "" {
-			continue
-		}
-		out = append(out, check.Exchange{Method: h.Method, URL: h.URL, Status: h.Status,
-			Header: h.Header, Body: h.BodyExcerpt, Location: h.Location})
-	}
-	return out
-}
-
 // flowJudged wraps a Then step over the browser's exchanges.
-func flowJudged(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
+func flowJudged(ctx context.Context, judge func(w *world, xs []agent.Hop) error) (context.Context, error) {
 	return judged(ctx, func(w *world) error { return overExchanges(w, judge) })
 }
 
 // flowNegative is flowJudged for a check whose pass is an absence (no
 // markup reflected, nothing served): marked negative in the report.
-func flowNegative(ctx context.Context, judge func(w *world, xs []check.Exchange) error) (context.Context, error) {
+func flowNegative(ctx context.Context, judge func(w *world, xs []agent.Hop) error) (context.Context, error) {
 	return negative(ctx, func(w *world) error { return overExchanges(w, judge) })
 }
 
-func overExchanges(w *world, judge func(w *world, xs []check.Exchange) error) error {
+func overExchanges(w *world, judge func(w *world, xs []agent.Hop) error) error {
 	if w.agent == nil {
 		return w.harnessErr(errors.New("no browser ran the flow"))
 	}
-	return judge(w, exchanges(w.agent))
+	return judge(w, w.agent.Exchanges())
 }
 
 // --- Given ---
@@ -224,13 +211,13 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 // --- Then ---
 
 func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
-	return flowNegative(ctx, func(w *world, xs []check.Exchange) error {
+	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
 		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
 	})
 }
 
 func allHTTPS(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.AllHTTPS(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.AllHTTPS(w.id(), xs) })
 }
 
 func legacyTLSRefused(ctx context.Context) (context.Context, error) {
@@ -243,25 +230,25 @@ func legacyTLSRefused(ctx context.Context) (context.Context, error) {
 }
 
 func framingRefused(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FramingRefused(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FramingRefused(w.id(), xs) })
 }
 
 func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.FrameAncestorsCSP(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FrameAncestorsCSP(w.id(), xs) })
 }
 
 func referrerRestricted(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error { return check.ReferrerRestricted(w.id(), xs) })
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.ReferrerRestricted(w.id(), xs) })
 }
 
 func noThirdPartyContent(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
 		return check.NoThirdPartyContent(w.id(), xs, w.t.Profile.Origins())
 	})
 }
 
 func tokenRedirectNotCached(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
 		seen, err := check.TokenRedirectsNotCached(w.id(), xs)
 		if err == nil && !seen {
 			return w.skipBecause("no redirect of the flow carried an access token (%s)", w.ending.Describe())
@@ -280,28 +267,18 @@ func noCORS(ctx context.Context) (context.Context, error) {
 }
 
 func noRepostAfterLogin(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []check.Exchange) error {
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
 		pw := w.t.Profile.ResourceOwner.Password
 		for _, x := range xs {
 			if x.Method != http.MethodPost {
 				continue
 			}
-			if h, ok := hopBody(w.agent, x); ok && carriesValue(h, pw) {
+			if carriesValue(x.RequestBody, pw) {
 				return check.NoRepostAfterLogin(w.id(), x)
 			}
 		}
 		return w.skipBecause("the browser posted no login form with the password (a remembered session, or a login that is not a form)")
 	})
-}
-
-// hopBody finds the request body of the sent hop x.
-func hopBody(a *agent.Agent, x check.Exchange) (string, bool) {
-	for _, h := range a.Hops() {
-		if h.Sent && h.Method == x.Method && h.URL == x.URL && h.Status == x.Status {
-			return h.RequestBody, true
-		}
-	}
-	return "", false
 }
 
 func carriesValue(body, value string) bool {
@@ -319,7 +296,7 @@ func carriesValue(body, value string) bool {
 
 func markupEscaped(ctx context.Context) (context.Context, error) {
 	s := &worldFrom(ctx).sec
-	return flowNegative(ctx, func(w *world, xs []check.Exchange) error {
+	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
 		if len(s.payloads) == 0 {
 			return w.harnessErr(errors.New("the scenario sent no markup to look for"))
 		}

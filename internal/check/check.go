@@ -127,6 +127,16 @@ func (e *Ending) credentialName() string {
 	return "access token"
 }
 
+// answered reports whether the flow ended at the client in a token
+// response: the credential parameter is there, whatever it holds. It is not
+// "a token was issued" (issued says that): a response with an empty
+// access_token still shows the server serves the request, which is what the
+// positive controls and the judgements of the response's other parameters
+// need, while TOK-01 judges the emptiness.
+func (e *Ending) answered() bool {
+	return e.Left && len(e.carriers(e.credential())) > 0
+}
+
 // tokenParams are the response parameters that hand over a credential.
 var tokenParams = []string{"access_token", "id_token", "code"}
 
@@ -166,7 +176,9 @@ func ClientGetsToken(id string, e *Ending) error {
 }
 
 // issued reports whether a non-empty credential of the response type asked
-// for reached the client, in the fragment, the query or a form.
+// for reached the client, in the fragment, the query or a form. It is the one
+// answer to "was a token issued": an empty access_token is no token (TOK-01
+// judges it), so every judgement that asks uses this.
 func (e *Ending) issued() bool {
 	for _, ps := range []fragment.Params{e.Fragment, e.Query, e.Form} {
 		if v, ok := ps.Get(e.credential()); ok && v != "" {
@@ -309,8 +321,8 @@ func ErrorCode(id string, e *Ending, want string) error {
 	if !e.Left {
 		return Fail(id, "expected error=%s sent to the client, but the flow %s", want, e.Describe())
 	}
-	if v, ok := e.Response().Get("access_token"); ok && v != "" {
-		return Fail(id, "expected error=%s, but an access token was issued", want)
+	if e.issued() {
+		return Fail(id, "expected error=%s, but an %s was issued", want, e.credentialName())
 	}
 	got, ok := e.Response().Get("error")
 	if !ok {

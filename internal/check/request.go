@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/fragment"
+	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
 // errorResponse finds the error response in what reached the client: the
@@ -333,21 +335,16 @@ func NoCredentialBesideError(id string, e *Ending) error {
 	return nil
 }
 
-// Answer is one HTTP answer the browser received during a flow: the evidence
-// NoServerError (ERR-06) reads. It judges nothing.
-type Answer struct {
-	URL    string // redacted by the caller
-	Status int
-}
-
 // NoServerError judges ERR-06: with a valid client and redirect URI, a failure
 // is sent to the client as server_error or temporarily_unavailable, never shown
 // as an HTTP 5xx (RFC 6749 §4.2.2.1: "a 500 Internal Server Error HTTP status
-// code cannot be returned to the client via an HTTP redirect").
-func NoServerError(id string, answers []Answer) error {
-	for _, a := range answers {
-		if a.Status >= 500 && a.Status <= 599 {
-			return Fail(id, "%s answered HTTP %d instead of sending server_error or temporarily_unavailable to the client", a.URL, a.Status)
+// code cannot be returned to the client via an HTTP redirect"). It reads
+// every hop, an answer cut short included (its status was seen); a hop never
+// sent has status 0.
+func NoServerError(id string, xs []agent.Hop) error {
+	for _, x := range xs {
+		if x.Status >= 500 && x.Status <= 599 {
+			return Fail(id, "%s answered HTTP %d instead of sending server_error or temporarily_unavailable to the client", redact.Params(x.URL), x.Status)
 		}
 	}
 	return nil
@@ -371,5 +368,5 @@ func EndpointWithoutFragment(id string, endpoints map[string]string) error {
 // §1.1): what the credential holds and where it went are judged elsewhere.
 // It judges no requirement itself.
 func Succeeded(e *Ending) bool {
-	return e.Left && !HasErrorResponse(e) && len(e.carriers(e.credential())) > 0
+	return e.answered() && !HasErrorResponse(e)
 }

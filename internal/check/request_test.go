@@ -3,6 +3,8 @@ package check
 import (
 	"strings"
 	"testing"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
 )
 
 func TestRequestChecks(t *testing.T) {
@@ -123,11 +125,11 @@ func TestEndpointWithoutFragment(t *testing.T) {
 }
 
 func TestNoServerError(t *testing.T) {
-	ok := []Answer{{"https://as.test/authorize", 303}, {"https://as.test/login", 200}, {"https://as.test/x", 400}}
+	ok := []agent.Hop{{URL: "https://as.test/authorize", Status: 303}, {URL: "https://as.test/login", Status: 200}, {URL: "https://as.test/x", Status: 400}}
 	if err := NoServerError("ERR-06", ok); err != nil {
 		t.Errorf("no 5xx: %v", err)
 	}
-	err := NoServerError("ERR-06", append(ok, Answer{"https://as.test/consent", 502}))
+	err := NoServerError("ERR-06", append(ok, agent.Hop{URL: "https://as.test/consent", Status: 502}))
 	if err == nil || !strings.Contains(err.Error(), "https://as.test/consent answered HTTP 502") {
 		t.Errorf("502: got %v", err)
 	}

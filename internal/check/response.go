@@ -43,16 +43,14 @@ func (e *Ending) ErrorParams() (fragment.Params, bool) {
 	return nil, false
 }
 
-// issued: the flow ended in a token response (an access_token parameter,
-// even empty: TOK-01 judges emptiness); its parameters are returned.
-func issued(id string, e *Ending) (fragment.Params, error) {
-	if err := ClientGetsToken(id, e); err != nil {
-		if ps := e.TokenParams(); e.Left && ps.Count(e.credential()) > 0 {
-			return ps, nil
-		}
-		return nil, err
+// tokenResponse returns the parameters of the token response the flow ended
+// in (answered: an empty access_token included, TOK-01 judges emptiness), or
+// ClientGetsToken's finding when there is none.
+func tokenResponse(id string, e *Ending) (fragment.Params, error) {
+	if e.answered() {
+		return e.TokenParams(), nil
 	}
-	return e.TokenParams(), nil
+	return nil, ClientGetsToken(id, e)
 }
 
 // --- state ---
@@ -62,7 +60,7 @@ func issued(id string, e *Ending) (fragment.Params, error) {
 // text in the redirect URI has no unencoded '&', '#', space or '"' (RFC 6749
 // App. B).
 func StateNotInjected(id string, e *Ending, sent string) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -109,7 +107,7 @@ func StateEchoedOrRefusedCleanly(id string, e *Ending, sent string) error {
 		}
 		return nil
 	}
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -338,7 +336,7 @@ func FragmentFullyEncoded(id string, e *Ending) error {
 // NoRepeatedParams judges FRAG-04: no response parameter appears twice
 // (RFC 6749 §3.1).
 func NoRepeatedParams(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -366,7 +364,7 @@ func Iss(id string, ps fragment.Params, issuer string, advertised bool, what str
 // TokenVSCHAR judges TOK-02: the access token is made of %x20-7E
 // (RFC 6749 A.12).
 func TokenVSCHAR(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -384,7 +382,7 @@ var b64token = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
 // TokenB64 judges TOK-02: a bearer token matches b64token, so it fits an
 // Authorization: Bearer header (RFC 6750 §2.1).
 func TokenB64(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -408,7 +406,7 @@ var knownTokenTypes = map[string]bool{"bearer": true, "n_a": true, "pop": true, 
 // TokenTypeKnown judges TOK-03: token_type is a registered type, compared
 // case-insensitively (RFC 6749 §7.1, §5.1).
 func TokenTypeKnown(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -425,7 +423,7 @@ func TokenTypeKnown(id string, e *Ending) error {
 // ExpiresInPresent judges TOK-04: expires_in is sent (RFC 6749 §4.2.2:
 // RECOMMENDED).
 func ExpiresInPresent(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -450,7 +448,7 @@ func expiresIn(ps fragment.Params) (n *big.Int, raw string, present bool) {
 // ExpiresInValid judges TOK-04: when present, expires_in is 1*DIGIT (A.14) and
 // positive.
 func ExpiresInValid(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -469,7 +467,7 @@ func ExpiresInValid(id string, e *Ending) error {
 // ExpiresInAtMost judges TOK-04: when present and numeric, expires_in is at
 // most max seconds; why says what a larger value suggests.
 func ExpiresInAtMost(id string, e *Ending, max int64, why string) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -485,7 +483,7 @@ func ExpiresInAtMost(id string, e *Ending, max int64, why string) error {
 // scope (RFC 6749 §3.3, §4.2.2: "OPTIONAL, if identical to the scope requested
 // by the client; otherwise, REQUIRED").
 func ScopeReturned(id string, e *Ending) error {
-	ps, err := issued(id, e)
+	ps, err := tokenResponse(id, e)
 	if err != nil {
 		return err
 	}
@@ -498,7 +496,7 @@ func ScopeReturned(id string, e *Ending) error {
 // Absent judges TOK-06 and TOK-07: the parameter name appears nowhere in the
 // response (fragment, query or form body).
 func Absent(id string, e *Ending, name, why string) error {
-	if _, err := issued(id, e); err != nil {
+	if _, err := tokenResponse(id, e); err != nil {
 		return err
 	}
 	if w := e.carriers(name); len(w) > 0 {

@@ -3,53 +3,30 @@ package check
 import (
 	"crypto/tls"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
 
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/fragment"
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
-// Exchange is one request the browser sent to the server and what came back:
-// the evidence the security checks (SEC-*) read. URL has no fragment. It
-// judges nothing.
-type Exchange struct {
-	Method   string
-	URL      string
-	Status   int
-	Header   http.Header
-	Body     string // the body as read (possibly an excerpt)
-	Location string
-}
+// The security checks read the browser's exchanges as the agent recorded
+// them (agent.Hop, request body included): one shape for the evidence and
+// the judgement, so nothing is lost in a copy. A Hop is a plain value;
+// reading it is no I/O.
 
-// IsPage reports whether the exchange rendered an HTML page (not a redirect):
-// the pages the SEC-* checks look at. It judges nothing.
-func (x Exchange) IsPage() bool {
-	if x.Status >= 300 && x.Status < 400 && x.Location != "" {
-		return false
-	}
-	ct := x.Header.Get("Content-Type")
-	if ct == "" {
-		ct = http.DetectContentType([]byte(x.Body))
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	}
-	return mt == "text/html" || mt == "application/xhtml+xml"
-}
-
-func (x Exchange) where() string {
+// where names an exchange in a finding, its parameters masked.
+func where(x agent.Hop) string {
 	return fmt.Sprintf("%s %s (HTTP %d)", x.Method, redact.Params(x.URL), x.Status)
 }
 
 // pages returns the exchanges that rendered HTML.
-func pages(xs []Exchange) []Exchange {
-	var out []Exchange
+func pages(xs []agent.Hop) []agent.Hop {
+	var out []agent.Hop
 	for _, x := range xs {
 		if x.IsPage() {
 			out = append(out, x)
@@ -61,11 +38,11 @@ func pages(xs []Exchange) []Exchange {
 // AllHTTPS judges SEC-01: every request of the flow went to an https URL
 // (RFC 6749 §3.1: "the authorization server MUST require the use of TLS",
 // §10.9, §10.11).
-func AllHTTPS(id string, xs []Exchange) error {
+func AllHTTPS(id string, xs []agent.Hop) error {
 	for _, x := range xs {
 		u, err := url.Parse(x.URL)
 		if err != nil || !strings.EqualFold(u.Scheme, "https") {
-			return Fail(id, "a page of the flow was requested without TLS: %s; expected https for the endpoint and every page", x.where())
+			return Fail(id, "a page of the flow was requested without TLS: %s; expected https for the endpoint and every page", where(x))
 		}
 	}
 	return nil
@@ -126,11 +103,11 @@ func frameAncestors(h http.Header) bool {
 // FramingRefused judges SEC-02: every HTML page of the flow refuses to be
 // framed by other sites (RFC 9700 §4.16: "Authorization servers MUST prevent
 // clickjacking attacks"; RFC 6749 §10.13).
-func FramingRefused(id string, xs []Exchange) error {
+func FramingRefused(id string, xs []agent.Hop) error {
 	for _, p := range pages(xs) {
 		if !framingDenied(p.Header) {
 			return Fail(id, "the page %s may be framed by any site: no X-Frame-Options DENY/SAMEORIGIN and no Content-Security-Policy frame-ancestors (X-Frame-Options %q, Content-Security-Policy %q)",
-				p.where(), p.Header.Get("X-Frame-Options"), p.Header.Get("Content-Security-Policy"))
+				where(p), p.Header.Get("X-Frame-Options"), p.Header.Get("Content-Security-Policy"))
 		}
 	}
 	return nil
@@ -139,11 +116,11 @@ func FramingRefused(id string, xs []Exchange) error {
 // FrameAncestorsCSP judges SEC-02: every HTML page restricts framing with a
 // Content Security Policy (RFC 9700 §4.16: "authorization servers SHOULD also
 // use Content Security Policy (CSP) level 2 or greater").
-func FrameAncestorsCSP(id string, xs []Exchange) error {
+func FrameAncestorsCSP(id string, xs []agent.Hop) error {
 	for _, p := range pages(xs) {
 		if !frameAncestors(p.Header) {
 			return Fail(id, "the page %s has no Content-Security-Policy frame-ancestors directive (Content-Security-Policy %q)",
-				p.where(), p.Header.Get("Content-Security-Policy"))
+				where(p), p.Header.Get("Content-Security-Policy"))
 		}
 	}
 	return nil
@@ -158,7 +135,7 @@ var safeReferrer = map[string]bool{
 // referrerPolicy returns the policy in force for a page: the last
 // recognised token of the header (Referrer Policy §11.1), overridden by a
 // <meta name="referrer"> in the body; "" when none.
-func referrerPolicy(p Exchange) string {
+func referrerPolicy(p agent.Hop) string {
 	policy := ""
 	for _, v := range p.Header.Values("Referrer-Policy") {
 		for _, tok := range strings.Split(v, ",") {
@@ -168,7 +145,7 @@ func referrerPolicy(p Exchange) string {
 			}
 		}
 	}
-	if m := metaReferrer(p.Body); m != "" {
+	if m := metaReferrer(p.BodyExcerpt); m != "" {
 		policy = m
 	}
 	return policy
@@ -185,14 +162,14 @@ func knownReferrer(tok string) bool {
 
 // ReferrerRestricted judges SEC-03: every HTML page of the flow sets a referrer
 // policy that keeps its address from other origins (RFC 9700 §4.2.4).
-func ReferrerRestricted(id string, xs []Exchange) error {
+func ReferrerRestricted(id string, xs []agent.Hop) error {
 	for _, p := range pages(xs) {
 		pol := referrerPolicy(p)
 		switch {
 		case pol == "":
-			return Fail(id, "the page %s sets no Referrer-Policy (header or <meta name=\"referrer\">); expected no-referrer, same-origin or strict-origin*", p.where())
+			return Fail(id, "the page %s sets no Referrer-Policy (header or <meta name=\"referrer\">); expected no-referrer, same-origin or strict-origin*", where(p))
 		case !safeReferrer[pol]:
-			return Fail(id, "the page %s sets Referrer-Policy %q, which sends its address to other origins; expected no-referrer, same-origin or strict-origin*", p.where(), pol)
+			return Fail(id, "the page %s sets Referrer-Policy %q, which sends its address to other origins; expected no-referrer, same-origin or strict-origin*", where(p), pol)
 		}
 	}
 	return nil
@@ -201,7 +178,7 @@ func ReferrerRestricted(id string, xs []Exchange) error {
 // TokenRedirectsNotCached judges SEC-04: every redirect whose Location carries
 // an access token or an ID token says Cache-Control: no-store (RFC 6819
 // §4.4.2.2, RFC 6749 §5.1's rule for token responses).
-func TokenRedirectsNotCached(id string, xs []Exchange) (bool, error) {
+func TokenRedirectsNotCached(id string, xs []agent.Hop) (bool, error) {
 	seen := false
 	for _, x := range xs {
 		if x.Location == "" {
@@ -222,7 +199,7 @@ func TokenRedirectsNotCached(id string, xs []Exchange) (bool, error) {
 		seen = true
 		if !noStore(x.Header) {
 			return seen, Fail(id, "the redirect carrying the %s (%s) may be cached: Cache-Control %q, expected no-store",
-				what, x.where(), x.Header.Get("Cache-Control"))
+				what, where(x), x.Header.Get("Cache-Control"))
 		}
 	}
 	return seen, nil
@@ -252,7 +229,7 @@ func NoCORS(id, method, origin string, h http.Header) error {
 // NoRepostAfterLogin judges SEC-06: the response to the POST of the resource
 // owner's credentials is not a redirect that makes the browser repeat the POST
 // (RFC 9700 §4.12: "MUST NOT use 307"; 308 repeats it the same way).
-func NoRepostAfterLogin(id string, x Exchange) error {
+func NoRepostAfterLogin(id string, x agent.Hop) error {
 	switch x.Status {
 	case http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 		return Fail(id, "the login POST %s was answered with HTTP %d, so the browser re-sends the credentials to %s; expected 303 (or 302)",
@@ -263,10 +240,10 @@ func NoRepostAfterLogin(id string, x Exchange) error {
 
 // Escaped judges SEC-09: the payload never appears verbatim in an HTML page of
 // the flow (RFC 6749 §10.14: input must be sanitised before it is reflected).
-func Escaped(id, param, payload string, xs []Exchange) error {
+func Escaped(id, param, payload string, xs []agent.Hop) error {
 	for _, p := range pages(xs) {
-		if strings.Contains(p.Body, payload) {
-			return Fail(id, "the %s payload %q appears unescaped in the page %s; expected it escaped (&lt;…) or not shown", param, payload, p.where())
+		if strings.Contains(p.BodyExcerpt, payload) {
+			return Fail(id, "the %s payload %q appears unescaped in the page %s; expected it escaped (&lt;…) or not shown", param, payload, where(p))
 		}
 	}
 	return nil
@@ -333,7 +310,7 @@ var thirdPartyTags = map[string]string{"script": "src", "img": "src", "iframe": 
 // from origins other than the server's (RFC 9700 §4.2.4: third-party content on
 // these pages receives their address, parameters included, as referrer).
 // allowed are the server's origins, "scheme://host:port".
-func NoThirdPartyContent(id string, xs []Exchange, allowed []string) error {
+func NoThirdPartyContent(id string, xs []agent.Hop, allowed []string) error {
 	ok := map[string]bool{}
 	for _, o := range allowed {
 		if u, err := url.Parse(o); err == nil {
@@ -346,7 +323,7 @@ func NoThirdPartyContent(id string, xs []Exchange, allowed []string) error {
 			continue
 		}
 		var foreign []string
-		z := html.NewTokenizer(strings.NewReader(p.Body))
+		z := html.NewTokenizer(strings.NewReader(p.BodyExcerpt))
 		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
 			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 				continue
@@ -374,7 +351,7 @@ func NoThirdPartyContent(id string, xs []Exchange, allowed []string) error {
 			}
 		}
 		if len(foreign) > 0 {
-			return Fail(id, "the page %s loads content from other sites, which receive its address: %s", p.where(), strings.Join(unique(foreign), ", "))
+			return Fail(id, "the page %s loads content from other sites, which receive its address: %s", where(p), strings.Join(unique(foreign), ", "))
 		}
 	}
 	return nil
@@ -413,10 +390,10 @@ func hasPasswordField(body string) bool {
 // authorization endpoint neither shows a sign-in page over http nor answers the
 // client (RFC 6749 §3.1, §10.9; RFC 9700 §2.6). A redirect to https, or an
 // error, is fine.
-func HTTPVariantServesNothing(id string, xs []Exchange, e *Ending) error {
+func HTTPVariantServesNothing(id string, xs []agent.Hop, e *Ending) error {
 	for _, x := range pages(xs) {
-		if u, err := url.Parse(x.URL); err == nil && u.Scheme == "http" && hasPasswordField(x.Body) {
-			return Fail(id, "the plain-http address serves a sign-in page: %s; expected only a redirect to https (or an error)", x.where())
+		if u, err := url.Parse(x.URL); err == nil && u.Scheme == "http" && hasPasswordField(x.BodyExcerpt) {
+			return Fail(id, "the plain-http address serves a sign-in page: %s; expected only a redirect to https (or an error)", where(x))
 		}
 	}
 	if e.Left && e.ToClient {

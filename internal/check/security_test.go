@@ -5,14 +5,16 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
 )
 
-func page(h map[string]string, body string) Exchange {
+func page(h map[string]string, body string) agent.Hop {
 	hdr := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
 	for k, v := range h {
 		hdr.Set(k, v)
 	}
-	return Exchange{Method: "GET", URL: "https://as.example/login", Status: 200, Header: hdr, Body: body}
+	return agent.Hop{Method: "GET", URL: "https://as.example/login", Status: 200, Header: hdr, BodyExcerpt: body}
 }
 
 func TestFraming(t *testing.T) {
@@ -32,7 +34,7 @@ func TestFraming(t *testing.T) {
 		{"nothing", nil, false, false},
 	}
 	for _, c := range cases {
-		xs := []Exchange{page(c.h, "<html></html>")}
+		xs := []agent.Hop{page(c.h, "<html></html>")}
 		if got := FramingRefused("SEC-02", xs) == nil; got != c.refused {
 			t.Errorf("%s: FramingRefused passes = %v, want %v", c.name, got, c.refused)
 		}
@@ -40,8 +42,8 @@ func TestFraming(t *testing.T) {
 			t.Errorf("%s: FrameAncestorsCSP passes = %v, want %v", c.name, got, c.cs)
 		}
 	}
-	redirect := Exchange{Method: "GET", URL: "https://as.example/authorize", Status: 303, Location: "/login", Header: http.Header{}}
-	if err := FramingRefused("SEC-02", []Exchange{redirect}); err != nil {
+	redirect := agent.Hop{Method: "GET", URL: "https://as.example/authorize", Status: 303, Location: "/login", Header: http.Header{}}
+	if err := FramingRefused("SEC-02", []agent.Hop{redirect}); err != nil {
 		t.Errorf("a redirect is not a page: %v", err)
 	}
 }
@@ -61,7 +63,7 @@ func TestReferrer(t *testing.T) {
 		{"missing", nil, "<p>hi</p>", false},
 	}
 	for _, c := range cases {
-		err := ReferrerRestricted("SEC-03", []Exchange{page(c.h, c.body)})
+		err := ReferrerRestricted("SEC-03", []agent.Hop{page(c.h, c.body)})
 		if (err == nil) != c.ok {
 			t.Errorf("%s: err = %v, want ok=%v", c.name, err, c.ok)
 		}
@@ -69,24 +71,24 @@ func TestReferrer(t *testing.T) {
 }
 
 func TestTokenRedirectsNotCached(t *testing.T) {
-	x := Exchange{Method: "POST", URL: "https://as.example/consent", Status: 303,
+	x := agent.Hop{Method: "POST", URL: "https://as.example/consent", Status: 303,
 		Location: "https://client.example.com/cb#access_token=abc&state=x", Header: http.Header{}}
-	if seen, err := TokenRedirectsNotCached("SEC-04", []Exchange{x}); !seen || err == nil {
+	if seen, err := TokenRedirectsNotCached("SEC-04", []agent.Hop{x}); !seen || err == nil {
 		t.Errorf("no Cache-Control: seen=%v err=%v, want a failure", seen, err)
 	}
 	x.Header.Set("Cache-Control", "private, no-store")
-	if seen, err := TokenRedirectsNotCached("SEC-04", []Exchange{x}); !seen || err != nil {
+	if seen, err := TokenRedirectsNotCached("SEC-04", []agent.Hop{x}); !seen || err != nil {
 		t.Errorf("no-store: seen=%v err=%v", seen, err)
 	}
 	x.Location = "https://client.example.com/cb#error=access_denied"
-	if seen, _ := TokenRedirectsNotCached("SEC-04", []Exchange{x}); seen {
+	if seen, _ := TokenRedirectsNotCached("SEC-04", []agent.Hop{x}); seen {
 		t.Error("an error redirect carries no token")
 	}
 }
 
 func TestNoRepostAfterLogin(t *testing.T) {
 	for status, ok := range map[int]bool{302: true, 303: true, 200: true, 307: false, 308: false} {
-		err := NoRepostAfterLogin("SEC-06", Exchange{Method: "POST", URL: "https://as.example/login", Status: status, Location: "/consent"})
+		err := NoRepostAfterLogin("SEC-06", agent.Hop{Method: "POST", URL: "https://as.example/login", Status: status, Location: "/consent"})
 		if (err == nil) != ok {
 			t.Errorf("HTTP %d: err = %v, want ok=%v", status, err, ok)
 		}
@@ -103,17 +105,17 @@ func TestNoCORSAndTLS(t *testing.T) {
 	if ModernTLS("SEC-01", tls.VersionTLS11) == nil || ModernTLS("SEC-01", 0) != nil {
 		t.Error("ModernTLS misjudges")
 	}
-	if AllHTTPS("SEC-01", []Exchange{{Method: "GET", URL: "http://127.0.0.1:4444/oauth2/auth"}}) == nil {
+	if AllHTTPS("SEC-01", []agent.Hop{{Method: "GET", URL: "http://127.0.0.1:4444/oauth2/auth"}}) == nil {
 		t.Error("http must fail")
 	}
 }
 
 func TestEscaped(t *testing.T) {
 	payload := "<img src=x onerror=alert(1)>"
-	if Escaped("SEC-09", "state", payload, []Exchange{page(nil, "<p>&lt;img src=x onerror=alert(1)&gt;</p>")}) != nil {
+	if Escaped("SEC-09", "state", payload, []agent.Hop{page(nil, "<p>&lt;img src=x onerror=alert(1)&gt;</p>")}) != nil {
 		t.Error("escaped markup must pass")
 	}
-	if Escaped("SEC-09", "state", payload, []Exchange{page(nil, "<p>"+payload+"</p>")}) == nil {
+	if Escaped("SEC-09", "state", payload, []agent.Hop{page(nil, "<p>"+payload+"</p>")}) == nil {
 		t.Error("raw markup must fail")
 	}
 }
@@ -145,11 +147,11 @@ func TestMetadata(t *testing.T) {
 func TestNoThirdPartyContent(t *testing.T) {
 	allowed := []string{"https://as.example", "http://127.0.0.1:3900"}
 	ok := page(nil, `<script src="/app.js"></script><img src="https://as.example:443/logo.png"><link rel=stylesheet href="http://127.0.0.1:3900/s.css"><img src="data:image/png;base64,AA"><a href="https://other.example/privacy">p</a>`)
-	if err := NoThirdPartyContent("SEC-03", []Exchange{ok}, allowed); err != nil {
+	if err := NoThirdPartyContent("SEC-03", []agent.Hop{ok}, allowed); err != nil {
 		t.Error(err)
 	}
 	bad := page(nil, `<script src="//cdn.example/x.js"></script>`)
-	if err := NoThirdPartyContent("SEC-03", []Exchange{bad}, allowed); err == nil || !strings.Contains(err.Error(), "cdn.example") {
+	if err := NoThirdPartyContent("SEC-03", []agent.Hop{bad}, allowed); err == nil || !strings.Contains(err.Error(), "cdn.example") {
 		t.Errorf("a script from another site must fail, got %v", err)
 	}
 }
@@ -157,15 +159,15 @@ func TestNoThirdPartyContent(t *testing.T) {
 func TestHTTPVariantServesNothing(t *testing.T) {
 	login := page(nil, `<form method=post><input type="password" name="pw"></form>`)
 	login.URL = "http://127.0.0.1:8080/authorize?client_id=spa"
-	if HTTPVariantServesNothing("SEC-01", []Exchange{login}, &Ending{}) == nil {
+	if HTTPVariantServesNothing("SEC-01", []agent.Hop{login}, &Ending{}) == nil {
 		t.Error("a sign-in page over http must fail")
 	}
 	login.URL = "https://127.0.0.1:8443/login"
-	bare := Exchange{Method: "GET", URL: "http://127.0.0.1:8080/authorize?x", Status: 301, Location: "https://127.0.0.1:8443/", Header: http.Header{}}
-	if err := HTTPVariantServesNothing("SEC-01", []Exchange{bare, login}, &Ending{}); err != nil {
+	bare := agent.Hop{Method: "GET", URL: "http://127.0.0.1:8080/authorize?x", Status: 301, Location: "https://127.0.0.1:8443/", Header: http.Header{}}
+	if err := HTTPVariantServesNothing("SEC-01", []agent.Hop{bare, login}, &Ending{}); err != nil {
 		t.Errorf("a redirect to https, then a page over https: %v", err)
 	}
-	if HTTPVariantServesNothing("SEC-01", []Exchange{bare}, &Ending{Left: true, ToClient: true, Target: "https://client.example.com/cb#error=x"}) == nil {
+	if HTTPVariantServesNothing("SEC-01", []agent.Hop{bare}, &Ending{Left: true, ToClient: true, Target: "https://client.example.com/cb#error=x"}) == nil {
 		t.Error("an answer to the client must fail")
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -254,25 +253,12 @@ func shortURL(s string) string {
 	return s
 }
 
-// isHTML reports whether the page is HTML, by Content-Type, or by sniffing when there is none.
-func isHTML(p *agent.Page) bool {
-	ct := p.Header.Get("Content-Type")
-	if ct == "" {
-		ct = http.DetectContentType(p.Body)
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	}
-	return mt == "text/html" || mt == "application/xhtml+xml"
-}
-
 // decide reads the page and returns the person's action, or why there is none.
 func (r *runner) decide(p *agent.Page) (*action, string, error) {
 	r.base = p.URL
 	// Browsers honour a Refresh header like <meta http-equiv=refresh>, on any response.
 	hdr, hdrOK := parseRefresh(p.Header.Get("Refresh"))
-	if !isHTML(p) {
+	if !p.IsHTML() {
 		return r.notHTML(p, hdr, hdrOK)
 	}
 	doc := r.read(p, hdr, hdrOK)

@@ -69,7 +69,7 @@ func Replay(ctx context.Context, a *agent.Agent, sub Submission, header http.Hea
 		}
 	}
 	// A browser submits a self-submitting form (form_post) by itself.
-	for i := 0; res.Page != nil && isHTML(res.Page) && i < 3; i++ {
+	for i := 0; res.Page != nil && res.Page.IsHTML() && i < 3; i++ {
 		f := parseDocument(res.Page.Body).selfSubmitting()
 		if f == nil {
 			break

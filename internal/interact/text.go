@@ -14,7 +14,7 @@ import (
 // page, for a message that names why a flow stopped. "" for pages that are
 // not HTML.
 func PageText(p *agent.Page, max int) string {
-	if p == nil || !isHTML(p) {
+	if p == nil || !p.IsHTML() {
 		return ""
 	}
 	z := html.NewTokenizer(bytes.NewReader(p.Body))
