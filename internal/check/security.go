@@ -11,6 +11,7 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/fragment"
+	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
 
@@ -314,7 +315,7 @@ func NoThirdPartyContent(id string, xs []agent.Hop, allowed []string) error {
 	ok := map[string]bool{}
 	for _, o := range allowed {
 		if u, err := url.Parse(o); err == nil {
-			ok[originOf(u)] = true
+			ok[profile.Origin(u)] = true
 		}
 	}
 	for _, p := range pages(xs) {
@@ -345,7 +346,7 @@ func NoThirdPartyContent(id string, xs []agent.Hop, allowed []string) error {
 				if u.Scheme != "http" && u.Scheme != "https" {
 					continue // data:, blob:
 				}
-				if o := originOf(u); !ok[o] {
+				if o := profile.Origin(u); !ok[o] {
 					foreign = append(foreign, fmt.Sprintf("<%s %s=%q>", t.Data, attr, redact.Params(u.String())))
 				}
 			}
@@ -355,15 +356,6 @@ func NoThirdPartyContent(id string, xs []agent.Hop, allowed []string) error {
 		}
 	}
 	return nil
-}
-
-// originOf is "scheme://host:port" with the port made explicit.
-func originOf(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // hasPasswordField reports an <input type="password"> in an HTML body.

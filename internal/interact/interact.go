@@ -342,7 +342,7 @@ func (r *runner) selfSubmit(p *agent.Page, f *form) (*action, string, error) {
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "self-submitting form: "+err.Error())
 	}
-	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
 		step: fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))}, "", nil
 }
 
@@ -400,7 +400,7 @@ func (r *runner) login(p *agent.Page, f *form) (*action, string, error) {
 		return nil, "", r.pageError(p, KindUnreadable, "login form: "+err.Error())
 	}
 	r.passwordSent, r.identifierSent = true, false
-	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
 		step: fmt.Sprintf("filled login form (%s) and %s", who, clicked(sub))}, "", nil
 }
 
@@ -416,7 +416,7 @@ func (r *runner) identifier(p *agent.Page, f *form, user *control) (*action, str
 		return nil, "", r.pageError(p, KindUnreadable, "identifier form: "+err.Error())
 	}
 	r.identifierSent = true
-	return &action{method: s.method, url: s.url, body: s.body, via: "form",
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
 		step: fmt.Sprintf("entered identifier (username %s) and %s", r.opt.Username, clicked(sub))}, "", nil
 }
 
@@ -501,7 +501,7 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 		return nil, "", r.pageError(p, KindUnreadable, "consent form: "+err.Error())
 	}
 	r.out.Denied = r.opt.Decision == Deny && !r.opt.HoldConsent
-	return &action{method: s.method, url: s.url, body: s.body, via: "form", consent: true,
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm, consent: true,
 		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
 }
 
