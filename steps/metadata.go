@@ -8,9 +8,9 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
-// registerMetadataSteps binds the steps of the metadata feature (called by
-// registerSecuritySteps: metadata is part of the security area).
+// registerMetadataSteps binds the steps of 14_metadata.
 func registerMetadataSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the request asks for the response mode "([^"]*)", listed or not$`, asksUnlistedResponseMode)
 	sc.Given(`^the target publishes a discovery document$`, publishesMetadata)
 	sc.Given(`^the discovery document lists the response mode "([a-z_]+)"$`, metadataListsMode)
 
@@ -124,4 +124,12 @@ func endpointAndIssuer(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	return ctx, check.EndpointAndIssuer(w.id(), m, w.t.Profile.Issuer)
+}
+
+// asksUnlistedResponseMode asks for the mode whatever the metadata lists:
+// for the scenario that judges the metadata itself (META-02), where a mode
+// served but not listed is the finding, not a reason to skip.
+func asksUnlistedResponseMode(ctx context.Context, mode string) (context.Context, error) {
+	worldFrom(ctx).req.Set("response_mode", mode)
+	return ctx, nil
 }

@@ -18,9 +18,9 @@ import (
 // registerOIDCSteps binds the steps of the OpenID Connect implicit feature
 // (catalogue rows OIDC-01 … OIDC-09).
 func registerOIDCSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the request asks for the prompt "([^"]*)"$`, asksPrompt)
 	sc.Given(`^an OpenID Connect request for "(id_token token|id_token)" from the implicit client$`, oidcRequestFor)
 	sc.Given(`^the OpenID Connect request carries no nonce$`, oidcNoNonce)
-	sc.Given(`^the OpenID Connect request names no redirect URI$`, noRedirectURI)
 	sc.Given(`^the OpenID Connect request's redirect URI is the registered one over plain http$`, oidcPlainHTTPRedirectURI)
 	sc.Given(`^the OpenID Connect request's scope leaves out "openid"$`, oidcScopeWithoutOpenID)
 
@@ -37,8 +37,6 @@ func registerOIDCSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^no token is put in the query of the redirect URI$`, oidcNothingInQuery)
 	sc.Then(`^the client receives one of the errors "([^"]*)" in the fragment, with the state exactly$`, oidcPromptNoneError)
 }
-
-// --- Given ---
 
 func oidcRequestFor(ctx context.Context, responseType string) (context.Context, error) {
 	w := worldFrom(ctx)
@@ -88,16 +86,12 @@ func oidcScopeWithoutOpenID(ctx context.Context) (context.Context, error) {
 	return ctx, nil
 }
 
-// --- When ---
-
 // oidcSendWithoutSession runs the request in a fresh browser (no cookies, so
 // no session). Should the server show its login page anyway, the resource
 // owner signs in and approves, and the check judges what that led to.
 func oidcSendWithoutSession(ctx context.Context) (context.Context, error) {
 	return ownerDecides(ctx, "approves")
 }
-
-// --- Then ---
 
 func oidcNoTokens(ctx context.Context) (context.Context, error) {
 	return negative(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
@@ -200,4 +194,9 @@ func oidcPromptNoneError(ctx context.Context, codes string) (context.Context, er
 		}
 		return check.PromptNoneError(w.id(), w.ending, list, sent, w.outcome.LoginShown)
 	})
+}
+
+func asksPrompt(ctx context.Context, prompt string) (context.Context, error) {
+	worldFrom(ctx).req.Set("prompt", prompt)
+	return ctx, nil
 }

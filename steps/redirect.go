@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -13,10 +15,16 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
+	"github.com/implicitspec/implicitspec/internal/registration"
 )
 
 // registerRedirectSteps binds the steps of the redirect features.
 func registerRedirectSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the redirect URI is the registered one followed by "([^"]*)"$`, redirectURIWithSuffix)
+
+	sc.Then(`^the browser is never sent to the redirect URI$`, neverRedirected)
+	sc.Then(`^the browser is sent to the registered redirect URI exactly$`, sentToRegisteredURI)
+
 	sc.Given(`^an authorization request from the client with several registered redirect URIs$`, requestFromTwoURIsClient)
 	sc.Given(`^an authorization request from the client registered with a query in its redirect URI$`, requestFromWithQueryClient)
 	sc.Given(`^an authorization request from the native client with a loopback redirect URI$`, requestFromNativeClient)
@@ -27,19 +35,22 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request carries no client_id$`, noClientID)
 	sc.Given(`^the client_id is the registered one in other case$`, clientIDOtherCase)
 	sc.Given(`^the resource owner has already signed in and approved the implicit client in this browser$`, priorConsent)
-
 	sc.Given(`^the request asks the server not to interact with the resource owner \(prompt=none\)$`, promptNone)
+
 	sc.When(`^the resource owner (approves|denies) the request in the same browser$`, ownerDecidesSameBrowser)
 	sc.When(`^the request is sent in the same browser$`, sentInSameBrowser)
 
 	sc.Given(`^a registration of a web client for the implicit grant with the redirect URI "([^"]*)"$`, registrationWithURI)
 	sc.Given(`^a registration of a web client for the implicit grant without redirect URIs$`, registrationWithoutURIs)
-	sc.When(`^the client registers$`, clientRegisters)
-	sc.Then(`^the registration is refused as invalid$`, registrationRefused)
 
+	sc.When(`^the client registers$`, clientRegisters)
+
+	sc.Then(`^the registration is refused as invalid$`, registrationRefused)
 	sc.Then(`^the browser is not sent to a registered redirect URI instead$`, noFallback)
 	sc.Then(`^the response goes to the one registered redirect URI, or the browser is not redirected at all$`, atRegisteredOrNotRedirected)
 	sc.Then(`^the client receives an access token at that redirect URI$`, tokenAtThatURI)
+
+	sc.Given(`^the OpenID Connect request names no redirect URI$`, noRedirectURI)
 }
 
 // requestFromOptionalClient builds the baseline request for an optional
@@ -227,5 +238,115 @@ func tokenAtThatURI(ctx context.Context) (context.Context, error) {
 			return w.skipBecause("the native client gets no token even at its registered URI %q: the server refuses it the implicit grant (%s)", w.registered, p.Describe)
 		}
 		return err
+	})
+}
+
+// registrationProbe is a scenario's dynamic client registration (RFC 7591).
+type registrationProbe struct {
+	uris   []string // nil: the registration names none
+	what   string   // for messages: "a web client for the implicit grant with redirect URI …"
+	answer registration.Answer
+	done   bool
+}
+
+// controlRedirectURI is the redirect URI of the positive control's
+// registration: a web client's https URI, which every server must accept.
+const controlRedirectURI = "https://client.example.com/implicitspec-cb"
+
+func registrationWithURI(ctx context.Context, uri string) (context.Context, error) {
+	worldFrom(ctx).reg = &registrationProbe{uris: []string{uri},
+		what: fmt.Sprintf("a web client for the implicit grant with redirect URI %q", uri)}
+	return ctx, nil
+}
+
+func registrationWithoutURIs(ctx context.Context) (context.Context, error) {
+	worldFrom(ctx).reg = &registrationProbe{what: "a web client for the implicit grant without redirect URIs"}
+	return ctx, nil
+}
+
+// registrationEndpoint is the target's registration_endpoint from its
+// metadata, when it is on one of the target's origins.
+func registrationEndpoint(p *profile.Profile) (string, string) {
+	ep := p.Metadata.RegistrationEndpoint()
+	if ep == "" {
+		return "", "the target advertises no registration_endpoint (RFC 7591 dynamic client registration)"
+	}
+	u, err := url.Parse(ep)
+	if err != nil || !slices.Contains(p.Origins(), profile.Origin(u)) {
+		return "", "the target's registration_endpoint is not on one of the target's origins"
+	}
+	return ep, ""
+}
+
+func clientRegisters(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.reg == nil {
+		return ctx, w.harnessErr(errors.New("no registration to send (no Given registration step)"))
+	}
+	w.metaRead = true // the endpoint is the metadata's
+	ep, why := registrationEndpoint(w.t.Profile)
+	if ep == "" {
+		return ctx, w.skipBecause("%s", why)
+	}
+	ans, err := registration.Register(ctx, w.sideClient("registration"), ep, registration.WebImplicitClient(w.reg.uris, w.t.ResponseType))
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	if ans.NeedsInitialToken() {
+		return ctx, w.skipBecause("the registration endpoint requires an initial access token (HTTP %d)", ans.Status)
+	}
+	w.reg.answer, w.reg.done = ans, true
+	return ctx, nil
+}
+
+// registrationRefused judges the refusal, which counts only when the same
+// registration with a valid https redirect URI is accepted (the positive
+// control: a registration endpoint that refuses everything proves nothing).
+func registrationRefused(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if w.reg == nil || !w.reg.done {
+		return ctx, w.harnessErr(errors.New("no registration was sent (no When step)"))
+	}
+	w.negative = true
+	if err := check.RegistrationRefused(w.id(), w.reg.answer.Status, w.reg.answer.Error, w.reg.what); err != nil {
+		return ctx, err
+	}
+	ep, _ := registrationEndpoint(w.t.Profile)
+	ans, err := registration.Register(ctx, w.sideClient("registration (the positive control: a valid one)"), ep,
+		registration.WebImplicitClient([]string{controlRedirectURI}, w.t.ResponseType))
+	switch {
+	case err != nil:
+		return ctx, w.harnessErr(fmt.Errorf("the positive control (a valid registration): %w", err))
+	case !ans.Accepted():
+		return ctx, w.skipBecause("a valid registration (redirect URI %q) is refused too (HTTP %d, error %q): this refusal proves nothing",
+			controlRedirectURI, ans.Status, ans.Error)
+	}
+	return ctx, nil
+}
+
+func redirectURIWithSuffix(ctx context.Context, suffix string) (context.Context, error) {
+	w := worldFrom(ctx)
+	w.redirectURI += suffix
+	w.req.Set("redirect_uri", w.redirectURI)
+	return ctx, nil
+}
+
+func neverRedirected(ctx context.Context) (context.Context, error) {
+	return negativeAnyDecision(ctx, func(w *world) error {
+		if err := check.NoToken(w.id(), w.ending); err != nil {
+			return err
+		}
+		return check.NeverRedirected(w.id(), w.ending)
+	})
+}
+
+// sentToRegisteredURI judges where the token response went: a request that
+// was not served is AEP-01's failure, reported here too rather than passed.
+func sentToRegisteredURI(ctx context.Context) (context.Context, error) {
+	return judged(ctx, func(w *world) error {
+		if !check.Succeeded(w.ending) {
+			return check.ClientGetsToken(w.id(), w.ending)
+		}
+		return check.TargetIs(w.id(), w.ending, w.redirectURI)
 	})
 }

@@ -13,11 +13,19 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/interact"
+	"github.com/implicitspec/implicitspec/internal/target"
 )
 
 // registerRequestSteps binds the steps of the request features: parameters,
 // response_type, scope and error responses.
 func registerRequestSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^an authorization request from the implicit client for response_type "token"$`, plainTokenRequest)
+	sc.Given(`^the target offers response_type "token"$`, offersPlainToken)
+	sc.Given(`^an authorization request from the client that is not allowed the implicit grant$`, requestFromCodeOnlyClient)
+	sc.Given(`^an authorization request from the unregistered client "([^"]*)"$`, requestFromUnregisteredClient)
+	sc.Given(`^spaces in the request are written as "(\+|%20)"$`, spacesWrittenAs)
+	sc.Given(`^the request asks for the response type "([^"]*)"$`, asksResponseType)
+	sc.Given(`^the request asks for the implicit grant$`, asksImplicitGrant)
 	sc.Given(`^the request is sent as a form-encoded POST$`, sentAsPost)
 	sc.Given(`^the request carries "([a-z_]+)" with an empty value$`, paramEmpty)
 	sc.Given(`^the request carries no "([a-z_]+)"$`, paramOmitted)
@@ -25,7 +33,6 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the request parameters are sent in reverse order$`, paramsReversed)
 	sc.Given(`^the scope tokens are sent in reverse order$`, scopeReversed)
 	sc.Given(`^the response_type is "([^"]*)"$`, responseTypeIs)
-	sc.Given(`^the request asks for the client's scope followed by "([^"]*)"$`, scopeExtended)
 	sc.Given(`^"([a-z_]+)" is sent twice, first as (the client's value|"[^"]*") and then as (the client's value|"[^"]*")$`, paramTwice)
 	sc.Given(`^the server advertises the response type "([^"]*)" in its metadata, in either word order$`, advertisesComposite)
 	sc.Given(`^the server does not advertise the response type "([^"]*)" in its metadata$`, doesNotAdvertise)
@@ -42,19 +49,8 @@ func registerRequestSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the browser is never sent to the redirect URI, or only with invalid_request to exactly that URI$`, notRedirectedOrInvalidRequest)
 	sc.Then(`^the request is refused as "([^"]*)" or "([^"]*)", or on an error page, and no access token is issued$`, refusedWith)
 	sc.Then(`^the client is told "([^"]*)", in the fragment or the query$`, toldError)
-	sc.Then(`^the scope "([^"]*)" is refused, or left out of the scope returned with the token$`, unknownScopeNotGranted)
-	sc.Then(`^the request is served with the default scope, or refused with "invalid_scope"$`, defaultScopeOrInvalid)
-	sc.Then(`^the malformed scope is refused, or left out of the scope returned with the token$`, malformedScopeNotGranted)
-	sc.Then(`^the error code is one of the registered codes$`, errorCodeRegistered)
-	sc.Then(`^the error code is a single code of the allowed characters$`, errorCodeCharacters)
-	sc.Then(`^error_description and error_uri use only the allowed characters$`, errorTextCharacters)
-	sc.Then(`^the error response carries no parameters other than error, error_description, error_uri, state and iss$`, errorParamsOnly)
-	sc.Then(`^the error response carries no access token, code or ID token$`, noCredentialBesideError)
-	sc.Then(`^no page of the flow answered with a server error \(HTTP 5xx\)$`, noServerError)
 	sc.Then(`^the authorization endpoint has no fragment, as configured or as advertised$`, endpointWithoutFragment)
 }
-
-// --- Given ---
 
 func needRequest(w *world) error {
 	if w.req == nil {
@@ -134,16 +130,6 @@ func responseTypeIs(ctx context.Context, rt string) (context.Context, error) {
 	return ctx, nil
 }
 
-func scopeExtended(ctx context.Context, extra string) (context.Context, error) {
-	w := worldFrom(ctx)
-	if err := needRequest(w); err != nil {
-		return ctx, err
-	}
-	scope, _ := w.req.Get("scope")
-	w.req.Set("scope", strings.TrimSpace(scope+" "+extra))
-	return ctx, nil
-}
-
 // paramTwice sends name twice, at the position of the first, with the
 // values the step names ("the client's value" is the one the request holds).
 func paramTwice(ctx context.Context, name, first, second string) (context.Context, error) {
@@ -211,8 +197,6 @@ func asksForIDToken(ctx context.Context) (context.Context, error) {
 	return ctx, nil
 }
 
-// --- When: the second request of a comparison ---
-
 func againWithout(ctx context.Context, name string) (context.Context, error) {
 	return again(ctx, fmt.Sprintf("the request without %s", name), func(r *authz.Request) { r.Del(name) })
 }
@@ -252,8 +236,6 @@ func again(ctx context.Context, label string, vary func(*authz.Request)) (contex
 	w.cmp = comparison{second: w.endingOf(out, &req), firstLabel: first, secondLabel: label}
 	return ctx, nil
 }
-
-// --- Then ---
 
 // bothEndAlike: two requests that must be treated alike. When both are
 // refused alike, the positive control decides whether that means anything.
@@ -303,62 +285,6 @@ func toldError(ctx context.Context, code string) (context.Context, error) {
 	return negative(ctx, func(w *world) error { return check.ToldError(w.id(), w.ending, code) })
 }
 
-// negativeAccessToken is negative for a judgement that reads the scope
-// returned with an access token.
-func negativeAccessToken(ctx context.Context, judge func(w *world) error) (context.Context, error) {
-	if err := worldFrom(ctx).needsAccessToken(); err != nil {
-		return ctx, err
-	}
-	return negative(ctx, judge)
-}
-
-func unknownScopeNotGranted(ctx context.Context, scope string) (context.Context, error) {
-	return negativeAccessToken(ctx, func(w *world) error { return check.UnknownScopeNotGranted(w.id(), w.ending, scope) })
-}
-
-func defaultScopeOrInvalid(ctx context.Context) (context.Context, error) {
-	return negativeAccessToken(ctx, func(w *world) error { return check.DefaultScopeOrInvalidScope(w.id(), w.ending) })
-}
-
-func malformedScopeNotGranted(ctx context.Context) (context.Context, error) {
-	return negativeAccessToken(ctx, func(w *world) error {
-		sent, _ := w.req.Get("scope")
-		return check.MalformedScopeNotGranted(w.id(), w.ending, sent)
-	})
-}
-
-// judgedError wraps a Then step about an error response: a flow that brought
-// the client none (a page instead, or a token) leaves nothing to judge here —
-// whether it should have is judged by the scenarios of that probe.
-func judgedError(ctx context.Context, judge func(id string, e *check.Ending) error) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		if !check.HasErrorResponse(w.ending) {
-			return w.skipBecause("the flow brought the client no error response to judge (%s)", w.ending.Describe())
-		}
-		return judge(w.id(), w.ending)
-	})
-}
-
-func errorCodeRegistered(ctx context.Context) (context.Context, error) {
-	return judgedError(ctx, check.ErrorCodeRegistered)
-}
-
-func errorCodeCharacters(ctx context.Context) (context.Context, error) {
-	return judgedError(ctx, check.ErrorCodeCharacters)
-}
-
-func errorTextCharacters(ctx context.Context) (context.Context, error) {
-	return judgedError(ctx, check.ErrorTextCharacters)
-}
-
-func errorParamsOnly(ctx context.Context) (context.Context, error) {
-	return judgedError(ctx, check.ErrorParamsOnly)
-}
-
-func noCredentialBesideError(ctx context.Context) (context.Context, error) {
-	return judgedError(ctx, check.NoCredentialBesideError)
-}
-
 func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
 	p := w.t.Profile
@@ -369,12 +295,6 @@ func endpointWithoutFragment(ctx context.Context) (context.Context, error) {
 		w.metaJudged = true
 	}
 	return ctx, check.EndpointWithoutFragment(w.id(), endpoints)
-}
-
-func noServerError(ctx context.Context) (context.Context, error) {
-	return negative(ctx, func(w *world) error {
-		return check.NoServerError(w.id(), w.agent.Hops())
-	})
 }
 
 // endpointWithQuery sends the request to the endpoint URL that carries a
@@ -403,5 +323,63 @@ func endpointWithQuery(ctx context.Context) (context.Context, error) {
 // (application/x-www-form-urlencoded) to the endpoint.
 func sentAsPost(ctx context.Context) (context.Context, error) {
 	worldFrom(ctx).req.Method = "POST"
+	return ctx, nil
+}
+
+func asksResponseType(ctx context.Context, rt string) (context.Context, error) {
+	worldFrom(ctx).req.Set("response_type", rt)
+	return ctx, nil
+}
+
+// asksImplicitGrant names the response type under test explicitly: the
+// request is the baseline, for a client whose grants are the question.
+func asksImplicitGrant(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	w.req.Set("response_type", w.rt)
+	return ctx, nil
+}
+
+// plainTokenRequest is the plain OAuth 2.0 request (response_type=token,
+// no nonce), whatever the target offers: the scenarios about plain token
+// itself (RT-03, META-01, TOK-07) judge how it is answered. Their positive
+// control is still the response type under test.
+func plainTokenRequest(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	c := w.t.Profile.Clients.Implicit
+	plain := w.t.Baseline(c, c.RedirectURIs[0], target.Token)
+	newRequest(w, c, c.RedirectURIs[0], w.t.ResponseType)
+	w.req, w.sentState, w.nonce = plain.Request, &plain.State, nil
+	return ctx, nil
+}
+
+// offersPlainToken skips a scenario about the plain token response on a
+// target that does not serve it (RFC 6749 §4.2.2.1 lets a server refuse a
+// grant it does not support; RT-03 and META-01 judge that refusal).
+func offersPlainToken(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	if ok, why := w.t.Offers(target.Token); !ok {
+		return ctx, w.skipBecause("%s", why)
+	}
+	return ctx, nil
+}
+
+// requestFromCodeOnlyClient: the client is the tampering, so the positive
+// control is the implicit client's request.
+func requestFromCodeOnlyClient(ctx context.Context) (context.Context, error) {
+	w := worldFrom(ctx)
+	w.controlClient = w.t.Profile.Clients.Implicit
+	return requestFromOptionalClient(ctx, w.t.Profile.Clients.CodeOnly,
+		"client that is registered but not allowed the implicit grant (clients.code_only)")
+}
+
+func requestFromUnregisteredClient(ctx context.Context, clientID string) (context.Context, error) {
+	w := worldFrom(ctx)
+	useClient(w, w.t.Profile.Clients.Implicit)
+	w.req.Set("client_id", clientID)
+	return ctx, nil
+}
+
+func spacesWrittenAs(ctx context.Context, how string) (context.Context, error) {
+	worldFrom(ctx).req.SpaceAsPercent = how == "%20"
 	return ctx, nil
 }

@@ -11,21 +11,20 @@ import (
 
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
+	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/fragment"
 	"github.com/implicitspec/implicitspec/internal/interact"
 )
 
 // registerSecuritySteps binds the steps of the security features.
 func registerSecuritySteps(sc *godog.ScenarioContext) {
-	registerMetadataSteps(sc)
-
 	sc.Given(`^the request parameter "([a-z_]+)" is "([^"]*)"$`, requestParamIs)
 
 	sc.When(`^a client connects to the authorization endpoint offering only TLS 1\.0 and TLS 1\.1$`, offerLegacyTLS)
 	sc.When(`^a script on "([^"]*)" sends the authorization request with (GET|OPTIONS)$`, crossOriginProbe)
 	sc.When(`^the login page is opened with "([^"]*)" added to its address, and the resource owner signs in and approves$`, loginWithParam)
-
 	sc.When(`^the authorization request is sent to the plain-http address of the same host$`, sendToHTTPVariant)
+
 	sc.Then(`^every request the browser made to the server used https$`, allHTTPS)
 	sc.Then(`^that address serves no sign-in page and sends nothing to the client$`, httpVariantServesNothing)
 	sc.Then(`^the server refuses the connection$`, legacyTLSRefused)
@@ -41,6 +40,7 @@ func registerSecuritySteps(sc *godog.ScenarioContext) {
 
 	sc.When(`^the resource owner signs in, and another site forges the consent form without its anti-forgery field$`, consentForgedBySite)
 	sc.When(`^the resource owner signs in, and the consent form is submitted from a browser without the resource owner's cookies$`, consentFromOtherBrowser)
+
 	sc.Then(`^the forged consent issues no access token$`, forgedConsentNoToken)
 }
 
@@ -71,8 +71,6 @@ func overExchanges(w *world, judge func(w *world, xs []agent.Hop) error) error {
 	return judge(w, w.agent.Exchanges())
 }
 
-// --- Given ---
-
 func requestParamIs(ctx context.Context, name, value string) (context.Context, error) {
 	w := worldFrom(ctx)
 	s := &w.sec
@@ -86,8 +84,6 @@ func requestParamIs(ctx context.Context, name, value string) (context.Context, e
 	s.payloads[name] = value
 	return ctx, nil
 }
-
-// --- When ---
 
 func offerLegacyTLS(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
@@ -208,8 +204,6 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	return ctx, nil
 }
 
-// --- Then ---
-
 func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
 	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
 		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
@@ -329,4 +323,69 @@ func notSentTo(ctx context.Context, foreign string) (context.Context, error) {
 		}
 		return nil
 	})
+}
+
+// consentForged drives the flow up to the consent form, then submits that
+// form in an altered way: forged by another site (how == "forged"), or from
+// a browser without the resource owner's cookies (how == "cookieless").
+func consentForged(ctx context.Context, how string) (context.Context, error) {
+	w := worldFrom(ctx)
+	a, err := w.startBrowser()
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	defer a.CloseIdleConnections()
+	opts := w.t.InteractOptions(interact.Approve)
+	opts.HoldConsent = true
+	out, err := interact.Run(ctx, a, interact.Start{Method: w.req.Method, URL: w.req.URL()}, opts)
+	w.outcome = out
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	held := out.HeldConsent
+	if held == nil {
+		return ctx, w.skipBecause("the flow showed no consent form to forge (%s)", w.endingOf(out, w.req).Describe())
+	}
+	sub, from, h := *held, a, http.Header{}
+	switch how {
+	case "forged":
+		var dropped, fields []string
+		sub.Body, dropped, fields = interact.WithoutAntiForgery(held.Body)
+		if len(dropped) == 0 {
+			// Quoted: the names come from the server's page (one line, as text).
+			return ctx, w.skipBecause("the consent form has no field recognisable as an anti-forgery token (fields: %q); the replay from another browser still applies",
+				fields)
+		}
+		h.Set("Origin", "https://evil.example")
+		h.Set("Referer", "https://evil.example/")
+		h.Set("Sec-Fetch-Site", "cross-site")
+	default: // cookieless: the same submission, from a browser that has none of the cookies
+		if from, err = w.newAgent(); err != nil {
+			return ctx, w.harnessErr(err)
+		}
+		// The other browser becomes the flow's: keep what the resource
+		// owner's did.
+		w.evidence = append(w.evidence, evidence.FromHops("the resource owner's browser, up to the consent form", a.Hops(), w.t.Redactor()))
+		defer from.CloseIdleConnections()
+		h.Set("Origin", held.Page.URL.Scheme+"://"+held.Page.URL.Host)
+		h.Set("Sec-Fetch-Site", "same-origin")
+	}
+	replayed, err := interact.Replay(ctx, from, sub, h)
+	if err != nil {
+		return ctx, w.harnessErr(err)
+	}
+	w.ending, w.agent = w.endingOf(replayed, w.req), from
+	return ctx, nil
+}
+
+func consentForgedBySite(ctx context.Context) (context.Context, error) {
+	return consentForged(ctx, "forged")
+}
+
+func consentFromOtherBrowser(ctx context.Context) (context.Context, error) {
+	return consentForged(ctx, "cookieless")
+}
+
+func forgedConsentNoToken(ctx context.Context) (context.Context, error) {
+	return negative(ctx, func(w *world) error { return check.ForgedConsentRefused(w.id(), w.ending) })
 }

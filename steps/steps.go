@@ -12,7 +12,6 @@ import (
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
 	"github.com/implicitspec/implicitspec/internal/profile"
-	"github.com/implicitspec/implicitspec/internal/resource"
 	"github.com/implicitspec/implicitspec/internal/target"
 )
 
@@ -30,45 +29,20 @@ func Initialize(sc *godog.ScenarioContext, t *target.Target) {
 	})
 
 	for _, register := range []func(*godog.ScenarioContext){
-		registerCoreSteps, registerRedirectSteps, registerResponseSteps, registerSecuritySteps, registerOIDCSteps,
-		registerRequestSteps,
+		registerCoreSteps, registerRequestSteps, registerRedirectSteps, registerStateSteps, registerTokenSteps,
+		registerFragmentSteps, registerScopeSteps, registerErrorSteps, registerFormPostSteps, registerSecuritySteps, registerMetadataSteps, registerOIDCSteps,
 	} {
 		register(sc)
 	}
 }
 
-// registerCoreSteps binds the steps of the first features: the baseline
-// request, the flow, and the core judgements.
+// registerCoreSteps binds the steps every area shares: the baseline
+// request and the flow.
 func registerCoreSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^an authorization request from the implicit client$`, requestFromImplicitClient)
-	sc.Given(`^an authorization request from the implicit client for response_type "token"$`, plainTokenRequest)
-	sc.Given(`^the target offers response_type "token"$`, offersPlainToken)
-	sc.Given(`^an authorization request from the client that is not allowed the implicit grant$`, requestFromCodeOnlyClient)
-	sc.Given(`^an authorization request from the unregistered client "([^"]*)"$`, requestFromUnregisteredClient)
-	sc.Given(`^the state is "(.*)"$`, stateIs)
-	sc.Given(`^spaces in the request are written as "(\+|%20)"$`, spacesWrittenAs)
-	sc.Given(`^the request carries no state$`, noState)
-	sc.Given(`^the redirect URI is the registered one followed by "([^"]*)"$`, redirectURIWithSuffix)
 
 	sc.When(`^the resource owner signs in and (approves|denies) the request$`, ownerDecides)
-
-	sc.Then(`^the client receives an access token$`, clientReceivesAccessToken)
-	sc.Then(`^the browser is never sent to the redirect URI$`, neverRedirected)
-	sc.Then(`^no access token is issued$`, noAccessToken)
-	sc.Then(`^the client receives the error "([^"]*)"$`, clientReceivesError)
-	sc.Then(`^the browser is sent to the registered redirect URI exactly$`, sentToRegisteredURI)
-	sc.Then(`^the state in the response is exactly the one sent$`, stateEchoed)
-	sc.Then(`^the state comes back exactly as sent, unless the request is refused as invalid$`, stateEchoedOrRefused)
-	sc.Then(`^the response carries no state$`, noStateReturned)
-	sc.Then(`^the error response carries the state exactly$`, errorCarriesState)
-	sc.Then(`^the response is in the fragment of the redirect URI$`, responseInFragment)
-	sc.Then(`^the query of the redirect URI is exactly the registered one$`, queryAsRegistered)
-	sc.Then(`^the response holds a non-empty access token$`, nonEmptyAccessToken)
-	sc.Then(`^the response names the token type$`, namesTokenType)
-	sc.Then(`^the access token is accepted by the userinfo endpoint$`, tokenAcceptedByUserinfo)
 }
-
-// --- Given: the request ---
 
 // newRequest makes the scenario's request the baseline of client c at its
 // registered redirect URI uri for response type rt (target.Baseline).
@@ -100,74 +74,6 @@ func requestFromImplicitClient(ctx context.Context) (context.Context, error) {
 	useClient(w, w.t.Profile.Clients.Implicit)
 	return ctx, nil
 }
-
-// plainTokenRequest is the plain OAuth 2.0 request (response_type=token,
-// no nonce), whatever the target offers: the scenarios about plain token
-// itself (RT-03, META-01, TOK-07) judge how it is answered. Their positive
-// control is still the response type under test.
-func plainTokenRequest(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	c := w.t.Profile.Clients.Implicit
-	plain := w.t.Baseline(c, c.RedirectURIs[0], target.Token)
-	newRequest(w, c, c.RedirectURIs[0], w.t.ResponseType)
-	w.req, w.sentState, w.nonce = plain.Request, &plain.State, nil
-	return ctx, nil
-}
-
-// offersPlainToken skips a scenario about the plain token response on a
-// target that does not serve it (RFC 6749 §4.2.2.1 lets a server refuse a
-// grant it does not support; RT-03 and META-01 judge that refusal).
-func offersPlainToken(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	if ok, why := w.t.Offers(target.Token); !ok {
-		return ctx, w.skipBecause("%s", why)
-	}
-	return ctx, nil
-}
-
-// requestFromCodeOnlyClient: the client is the tampering, so the positive
-// control is the implicit client's request.
-func requestFromCodeOnlyClient(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	w.controlClient = w.t.Profile.Clients.Implicit
-	return requestFromOptionalClient(ctx, w.t.Profile.Clients.CodeOnly,
-		"client that is registered but not allowed the implicit grant (clients.code_only)")
-}
-
-func requestFromUnregisteredClient(ctx context.Context, clientID string) (context.Context, error) {
-	w := worldFrom(ctx)
-	useClient(w, w.t.Profile.Clients.Implicit)
-	w.req.Set("client_id", clientID)
-	return ctx, nil
-}
-
-func stateIs(ctx context.Context, state string) (context.Context, error) {
-	w := worldFrom(ctx)
-	w.req.Set("state", state)
-	w.sentState = &state
-	return ctx, nil
-}
-
-func spacesWrittenAs(ctx context.Context, how string) (context.Context, error) {
-	worldFrom(ctx).req.SpaceAsPercent = how == "%20"
-	return ctx, nil
-}
-
-func noState(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	w.req.Del("state")
-	w.sentState = nil
-	return ctx, nil
-}
-
-func redirectURIWithSuffix(ctx context.Context, suffix string) (context.Context, error) {
-	w := worldFrom(ctx)
-	w.redirectURI += suffix
-	w.req.Set("redirect_uri", w.redirectURI)
-	return ctx, nil
-}
-
-// --- When: the flow ---
 
 func decisionOf(words string) interact.Decision {
 	if words == "denies" {
@@ -263,8 +169,6 @@ func (w *world) doneSteps() []string {
 	return w.outcome.Steps
 }
 
-// --- Then: the judgements ---
-
 // judged wraps a Then step: the flow must have run, and a denial must have
 // been made when the scenario's resource owner denies (catalogue §1.1: a
 // denial is judged only after a consent page was shown and its deny control
@@ -333,38 +237,6 @@ func (w *world) controlled(ctx context.Context, verdict error) error {
 	return nil
 }
 
-func clientReceivesAccessToken(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.ClientGetsToken(w.id(), w.ending) })
-}
-
-func neverRedirected(ctx context.Context) (context.Context, error) {
-	return negativeAnyDecision(ctx, func(w *world) error {
-		if err := check.NoToken(w.id(), w.ending); err != nil {
-			return err
-		}
-		return check.NeverRedirected(w.id(), w.ending)
-	})
-}
-
-func noAccessToken(ctx context.Context) (context.Context, error) {
-	return negative(ctx, func(w *world) error { return check.NoToken(w.id(), w.ending) })
-}
-
-func clientReceivesError(ctx context.Context, code string) (context.Context, error) {
-	return negative(ctx, func(w *world) error { return check.ErrorCode(w.id(), w.ending, code) })
-}
-
-// sentToRegisteredURI judges where the token response went: a request that
-// was not served is AEP-01's failure, reported here too rather than passed.
-func sentToRegisteredURI(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error {
-		if !check.Succeeded(w.ending) {
-			return check.ClientGetsToken(w.id(), w.ending)
-		}
-		return check.TargetIs(w.id(), w.ending, w.redirectURI)
-	})
-}
-
 func sentState(w *world) (string, error) {
 	if w.sentState == nil {
 		return "", w.harnessErr(errors.New("the scenario sent no state to compare with"))
@@ -381,67 +253,5 @@ func withState(ctx context.Context, wrap func(context.Context, func(*world) erro
 			return err
 		}
 		return judge(w, sent)
-	})
-}
-
-func stateEchoed(ctx context.Context) (context.Context, error) {
-	return withState(ctx, judged, func(w *world, sent string) error { return check.StateEchoed(w.id(), w.ending, sent) })
-}
-
-func stateEchoedOrRefused(ctx context.Context) (context.Context, error) {
-	return withState(ctx, negative, func(w *world, sent string) error {
-		return check.StateEchoedOrRefused(w.id(), w.ending, sent)
-	})
-}
-
-func noStateReturned(ctx context.Context) (context.Context, error) {
-	return negative(ctx, func(w *world) error { return check.NoStateInvented(w.id(), w.ending) })
-}
-
-func errorCarriesState(ctx context.Context) (context.Context, error) {
-	return withState(ctx, judged, func(w *world, sent string) error { return check.ErrorCarriesState(w.id(), w.ending, sent) })
-}
-
-func responseInFragment(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.InFragment(w.id(), w.ending) })
-}
-
-func queryAsRegistered(ctx context.Context) (context.Context, error) {
-	return judged(ctx, func(w *world) error { return check.QueryAsRegistered(w.id(), w.ending, w.redirectURI) })
-}
-
-// accessTokenJudged wraps a Then step about the access token itself.
-func accessTokenJudged(ctx context.Context, judge func(w *world) error) (context.Context, error) {
-	w := worldFrom(ctx)
-	if err := w.needsAccessToken(); err != nil {
-		return ctx, err
-	}
-	return judged(ctx, judge)
-}
-
-func nonEmptyAccessToken(ctx context.Context) (context.Context, error) {
-	return accessTokenJudged(ctx, func(w *world) error { return check.AccessToken(w.id(), w.ending) })
-}
-
-func namesTokenType(ctx context.Context) (context.Context, error) {
-	return accessTokenJudged(ctx, func(w *world) error { return check.TokenType(w.id(), w.ending) })
-}
-
-func tokenAcceptedByUserinfo(ctx context.Context) (context.Context, error) {
-	w := worldFrom(ctx)
-	endpoint := w.t.Profile.UserinfoEndpoint
-	if endpoint == "" {
-		return ctx, w.skipBecause("the target profile names no userinfo_endpoint (and discovery gave none)")
-	}
-	return accessTokenJudged(ctx, func(w *world) error {
-		if err := check.AccessToken(w.id(), w.ending); err != nil {
-			return err
-		}
-		token, _ := w.ending.Response().Get("access_token")
-		ans, err := resource.Get(ctx, w.sideClient("userinfo"), endpoint, token)
-		if err != nil {
-			return w.harnessErr(err)
-		}
-		return check.ResourceAccepts(w.id(), endpoint, ans.Status, ans.WWWAuthenticate)
 	})
 }

@@ -155,26 +155,6 @@ func (e *Ending) carriers(name string) []string {
 	return where
 }
 
-// ClientGetsToken judges AEP-01, AEP-02 and STATE-06, and is the finding of
-// RDR-01, RDR-11, RDR-18, FRAG-08 and TOK-08 when no token arrives at all: the
-// flow ends at the client with a non-empty credential of the response type
-// asked for: the access token, or the ID token for response_type=id_token —
-// wherever it was put, which is judged elsewhere. The checks of a token
-// response's content call it first (issued), so a missing token is reported
-// the same way under their IDs.
-func ClientGetsToken(id string, e *Ending) error {
-	if !e.Left {
-		return Fail(id, "no %s issued: the flow %s", e.credentialName(), e.Describe())
-	}
-	if e.issued() {
-		return nil
-	}
-	if code, ok := e.Response().Get("error"); ok {
-		return Fail(id, "no %s issued: the server answered error=%q (%s)", e.credentialName(), code, e.Describe())
-	}
-	return Fail(id, "no %s issued: %s with no %s", e.credentialName(), e.Describe(), e.credential())
-}
-
 // issued reports whether a non-empty credential of the response type asked
 // for reached the client, in the fragment, the query or a form. It is the one
 // answer to "was a token issued": an empty access_token is no token (TOK-01
@@ -186,220 +166,6 @@ func (e *Ending) issued() bool {
 		}
 	}
 	return false
-}
-
-// InFragment judges FRAG-01 and FRAG-06: the success parameters are in the
-// fragment (RFC 6749 §4.2.2; OpenID Connect Core §3.2.2.5 for the ID token).
-func InFragment(id string, e *Ending) error {
-	if err := leftForClient(id, e); err != nil {
-		return err
-	}
-	if e.Method == "POST" {
-		return Fail(id, "expected the response in the fragment of a redirect, got a form POST to %s", redact.Params(e.Target))
-	}
-	cred := e.credential()
-	if _, ok := e.Fragment.Get(cred); ok {
-		return nil
-	}
-	if w := e.carriers(cred); len(w) > 0 {
-		return Fail(id, "%s is in the %s, not the fragment (%s)", cred, strings.Join(w, " and "), e.Describe())
-	}
-	if !e.HasFragment {
-		return Fail(id, "the redirect has no fragment (%s)", e.Describe())
-	}
-	return Fail(id, "the fragment holds no %s, only %s", cred, names(e.Fragment))
-}
-
-// QueryAsRegistered judges FRAG-02: nothing is added to the redirect URI's
-// query — no credential or response parameter leaks into it (MRT §5, RFC 6750
-// §5.3).
-func QueryAsRegistered(id string, e *Ending, registered string) error {
-	if err := leftForClient(id, e); err != nil {
-		return err
-	}
-	regQuery, _, _ := fragment.FromURL(registered)
-	gotQuery, _, _ := fragment.FromURL(e.Target)
-	if gotQuery == regQuery {
-		return nil
-	}
-	reg, _ := fragment.Parse(regQuery)
-	var added []string
-	for _, p := range e.Query {
-		if reg.Count(p.Name) == 0 {
-			added = append(added, p.Name)
-		}
-	}
-	if len(added) > 0 {
-		return Fail(id, "parameters added to the query of the redirect URI: %s (expected query %q)", strings.Join(unique(added), ", "), regQuery)
-	}
-	return Fail(id, "the query of the redirect URI changed: expected %q, got %q", regQuery, redact.Params(gotQuery))
-}
-
-// AccessToken judges TOK-01 and TOK-09: access_token is present and non-empty
-// in the response.
-func AccessToken(id string, e *Ending) error {
-	if err := leftForClient(id, e); err != nil {
-		return err
-	}
-	v, ok := e.Response().Get("access_token")
-	switch {
-	case !ok:
-		return Fail(id, "access_token missing from the response (got %s)", names(e.Response()))
-	case v == "":
-		return Fail(id, "access_token is empty")
-	}
-	return nil
-}
-
-// TokenType judges TOK-03: token_type is present and non-empty. Its value is
-// compared case-insensitively elsewhere (RFC 6749 §5.1: "bearer" = "Bearer").
-func TokenType(id string, e *Ending) error {
-	if err := leftForClient(id, e); err != nil {
-		return err
-	}
-	v, ok := e.Response().Get("token_type")
-	switch {
-	case !ok:
-		return Fail(id, "token_type missing from the response (got %s)", names(e.Response()))
-	case strings.TrimSpace(v) == "":
-		return Fail(id, "token_type is empty")
-	}
-	return nil
-}
-
-// StateEchoed judges STATE-01, STATE-03 and STATE-05, and STATE-08 through
-// StateEchoedOrRefused: the state comes back exactly, after one form-decoding.
-func StateEchoed(id string, e *Ending, sent string) error {
-	if err := leftForClient(id, e); err != nil {
-		return err
-	}
-	got, ok := e.Response().Get("state")
-	if !ok {
-		return Fail(id, "state not echoed: sent %q, got no state parameter", sent)
-	}
-	if got != sent {
-		return Fail(id, "state not echoed: sent %q, got %q", sent, got)
-	}
-	if n := e.Response().Count("state"); n > 1 {
-		return Fail(id, "state returned %d times", n)
-	}
-	return nil
-}
-
-// StateEchoedOrRefused judges STATE-08: the state is echoed exactly, or the
-// request is refused; a mangled echo is never acceptable.
-func StateEchoedOrRefused(id string, e *Ending, sent string) error {
-	if !e.Left {
-		return nil // refused on an error page
-	}
-	if code, ok := e.Response().Get("error"); ok && code == "invalid_request" {
-		if got, has := e.Response().Get("state"); has && got != sent {
-			return Fail(id, "state refused but returned altered: sent %q, got %q", sent, got)
-		}
-		return nil
-	}
-	return StateEchoed(id, e, sent)
-}
-
-// NoStateInvented judges STATE-06: a request without state gets no state back.
-func NoStateInvented(id string, e *Ending) error {
-	if !e.Left {
-		return nil
-	}
-	for _, where := range []fragment.Params{e.Fragment, e.Query, e.Form} {
-		if v, ok := where.Get("state"); ok && v != "" {
-			return Fail(id, "no state was sent, but the response carries state=%q", v)
-		}
-	}
-	return nil
-}
-
-// ErrorCode judges RT-04 and ERR-01: the client receives an error response with
-// this code, in the fragment (RFC 6749 §4.2.2.1) or, for form_post, in the
-// form.
-func ErrorCode(id string, e *Ending, want string) error {
-	if !e.Left {
-		return Fail(id, "expected error=%s sent to the client, but the flow %s", want, e.Describe())
-	}
-	if e.issued() {
-		return Fail(id, "expected error=%s, but an %s was issued", want, e.credentialName())
-	}
-	got, ok := e.Response().Get("error")
-	if !ok {
-		if q, inQuery := e.Query.Get("error"); inQuery {
-			return Fail(id, "error=%s is in the query, not the fragment (RFC 6749 §4.2.2.1)", q)
-		}
-		return Fail(id, "expected error=%s, got no error parameter (%s; parameters: %s)", want, e.Describe(), names(e.Response()))
-	}
-	if got != want {
-		return Fail(id, "expected error=%s, got error=%s", want, got)
-	}
-	return nil
-}
-
-// ErrorCarriesState judges STATE-02: an error response carries the state
-// exactly. Where the error sits (fragment or query) is judged by FRAG-05, not
-// here.
-func ErrorCarriesState(id string, e *Ending, sent string) error {
-	if !e.Left {
-		return Fail(id, "expected an error response sent to the client, but the flow %s", e.Describe())
-	}
-	for _, ps := range []fragment.Params{e.Response(), e.Query} {
-		if _, ok := ps.Get("error"); ok {
-			got, has := ps.Get("state")
-			if !has {
-				return Fail(id, "state not echoed on the error response: sent %q, got no state parameter", sent)
-			}
-			if got != sent {
-				return Fail(id, "state not echoed on the error response: sent %q, got %q", sent, got)
-			}
-			return nil
-		}
-	}
-	return Fail(id, "expected an error response, got %s (parameters: %s)", e.Describe(), names(e.Response()))
-}
-
-// NeverRedirected judges the catalogue's NR rule, for AEP-05, CID-01, RDR-03,
-// RDR-04, RDR-05, RDR-06, RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13,
-// RDR-14, RDR-15, RDR-16, RDR-17, RDR-19, RDR-22 and OIDC-06: the browser is
-// not sent away from the server at all — not to the URI given, not to a
-// registered one — by a 3xx, a meta refresh, a self-submitting form or a
-// script.
-func NeverRedirected(id string, e *Ending) error {
-	if e.Left {
-		return Fail(id, "expected no redirect, but the browser was %s", e.Describe())
-	}
-	return nil
-}
-
-// NoToken judges AEP-05, RT-03, RT-04, CID-01, RDR-03, RDR-04, RDR-05, RDR-06,
-// RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13, RDR-14, RDR-15, RDR-16,
-// RDR-17, RDR-19, RDR-22, OIDC-01 and OIDC-06: no credential is issued.
-// Refused, RefusedWith, ForgedConsentRefused and
-// NotRedirectedOrInvalidRequestAt build on it.
-func NoToken(id string, e *Ending) error {
-	if !e.Left {
-		return nil
-	}
-	for _, name := range tokenParams {
-		if w := e.carriers(name); len(w) > 0 {
-			return Fail(id, "a credential (%s) was issued in the %s (%s)", name, strings.Join(w, " and "), e.Describe())
-		}
-	}
-	return nil
-}
-
-// TargetIs judges RDR-01 and RDR-11, and RDR-18 through TokenAt: the browser
-// is sent to exactly this URI, byte for byte, before the fragment (RFC 6749
-// §3.1.2.3: simple string comparison).
-func TargetIs(id string, e *Ending, want string) error {
-	if !e.Left {
-		return Fail(id, "expected a redirect to %s, but the flow %s", want, e.Describe())
-	}
-	if got := e.TargetBeforeFragment(); got != want {
-		return Fail(id, "redirect URI not used exactly as registered: expected %q, got %q", want, redact.Params(got))
-	}
-	return nil
 }
 
 func leftForClient(id string, e *Ending) error {
@@ -434,16 +200,62 @@ func unique(s []string) []string {
 	return out
 }
 
-// ResourceAccepts judges TOK-09: a protected resource answers a request bearing
-// the token with success (RFC 6750 §2.1). 401 means the token is not a real
-// one.
-func ResourceAccepts(id, endpoint string, status int, wwwAuthenticate string) error {
-	if status >= 200 && status < 300 {
-		return nil
+// errorResponse finds the error response in what reached the client: the
+// response parameters (fragment or form), else the query. where names it.
+func (e *Ending) errorResponse() (ps fragment.Params, where string, ok bool) {
+	if !e.Left {
+		return nil, "", false
 	}
-	msg := fmt.Sprintf("the access token was refused at %s: HTTP %d", endpoint, status)
-	if wwwAuthenticate != "" {
-		msg += fmt.Sprintf(" (WWW-Authenticate: %s)", wwwAuthenticate)
+	if _, has := e.Response().Get("error"); has {
+		where = "fragment"
+		if e.Method == "POST" {
+			where = "form body"
+		}
+		return e.Response(), where, true
 	}
-	return Fail(id, "%s", msg)
+	if _, has := e.Query.Get("error"); has {
+		return e.Query, "query", true
+	}
+	return nil, "", false
+}
+
+// served: the browser was sent on with no error. Whether the token is a good
+// one (TOK-01) and where it went (RDR-01) are judged by their own scenarios.
+func (e *Ending) served() bool {
+	return e.Left && !HasErrorResponse(e)
+}
+
+// Succeeded reports whether the flow was served: it ended at the client
+// with the credential parameter of the response type asked for and no
+// error. This is the positive control of every negative verdict (catalogue
+// §1.1): what the credential holds and where it went are judged elsewhere.
+// It judges no requirement itself.
+func Succeeded(e *Ending) bool {
+	return e.answered() && !HasErrorResponse(e)
+}
+
+// TokenParams returns the parameters that carry the credential (the access
+// token, or the ID token of response_type=id_token): the fragment, the form
+// body or, wrongly, the query — where they were put is judged by
+// FRAG-01/02, not by the checks of their content. An accessor; it judges
+// nothing.
+func (e *Ending) TokenParams() fragment.Params {
+	for _, ps := range []fragment.Params{e.Response(), e.Fragment, e.Form, e.Query} {
+		if ps.Count(e.credential()) > 0 {
+			return ps
+		}
+	}
+	return e.Response()
+}
+
+// ErrorParams returns the parameters that carry an error response (the
+// fragment or form, else the query), and whether there is one. An accessor;
+// it judges nothing.
+func (e *Ending) ErrorParams() (fragment.Params, bool) {
+	for _, ps := range []fragment.Params{e.Response(), e.Query} {
+		if ps.Count("error") > 0 {
+			return ps, true
+		}
+	}
+	return nil, false
 }

@@ -65,26 +65,28 @@ func RegistrationRefused(id string, status int, code, what string) error {
 	return nil
 }
 
-// NotRedirectedOrInvalidRequestAt judges AEP-05: a request with redirect_uri
-// sent twice with the same registered value is refused: by the no-redirect
-// rule, or — the URI being in no doubt (RFC 6749 §4.2.2.1) — by an
-// invalid_request error sent to exactly that URI with no credential.
-func NotRedirectedOrInvalidRequestAt(id string, e *Ending, uri string) error {
-	if err := NoToken(id, e); err != nil {
-		return err
+// NeverRedirected judges the catalogue's NR rule, for AEP-05, CID-01, RDR-03,
+// RDR-04, RDR-05, RDR-06, RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13,
+// RDR-14, RDR-15, RDR-16, RDR-17, RDR-19, RDR-22 and OIDC-06: the browser is
+// not sent away from the server at all — not to the URI given, not to a
+// registered one — by a 3xx, a meta refresh, a self-submitting form or a
+// script.
+func NeverRedirected(id string, e *Ending) error {
+	if e.Left {
+		return Fail(id, "expected no redirect, but the browser was %s", e.Describe())
 	}
+	return nil
+}
+
+// TargetIs judges RDR-01 and RDR-11, and RDR-18 through TokenAt: the browser
+// is sent to exactly this URI, byte for byte, before the fragment (RFC 6749
+// §3.1.2.3: simple string comparison).
+func TargetIs(id string, e *Ending, want string) error {
 	if !e.Left {
-		return nil
+		return Fail(id, "expected a redirect to %s, but the flow %s", want, e.Describe())
 	}
-	ps, ok := e.ErrorParams()
-	if !ok {
-		return Fail(id, "expected no redirect or invalid_request at %q, but the browser was %s with no error", uri, e.Describe())
-	}
-	if code, _ := ps.Get("error"); code != "invalid_request" {
-		return Fail(id, "expected no redirect or invalid_request at %q, got error=%s (%s)", uri, code, e.Describe())
-	}
-	if got := e.TargetBeforeFragment(); beforeAny(got, "?") != beforeAny(uri, "?") {
-		return Fail(id, "the error was sent to %q, not to the redirect URI sent twice %q", redact.Params(got), uri)
+	if got := e.TargetBeforeFragment(); got != want {
+		return Fail(id, "redirect URI not used exactly as registered: expected %q, got %q", want, redact.Params(got))
 	}
 	return nil
 }
