@@ -202,8 +202,14 @@ func (a *Agent) MarkClientURI(u string) {
 func (a *Agent) Hops() []Hop {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := make([]Hop, len(a.hops))
-	for i, h := range a.hops {
+	return cloneHops(a.hops)
+}
+
+// cloneHops copies a log so that a caller's reading never races the
+// browser's writing, headers included.
+func cloneHops(hops []Hop) []Hop {
+	out := make([]Hop, len(hops))
+	for i, h := range hops {
 		h.RequestHeader = h.RequestHeader.Clone()
 		h.Header = h.Header.Clone()
 		out[i] = h

@@ -178,13 +178,7 @@ func (r *Recorder) Record(h Hop) {
 func (r *Recorder) Hops() []Hop {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]Hop, len(r.hops))
-	for i, h := range r.hops {
-		h.RequestHeader = h.RequestHeader.Clone()
-		h.Header = h.Header.Clone()
-		out[i] = h
-	}
-	return out
+	return cloneHops(r.hops)
 }
 
 // LegacyTLS is the package's LegacyTLS, recorded: the handshake becomes a
