@@ -74,6 +74,17 @@ func isLoginWord(w string) bool {
 	return false
 }
 
+// isOtherPurposeWord reads a form's action or button as something other
+// than signing in: registration, a password reset, a search.
+func isOtherPurposeWord(w string) bool {
+	switch w {
+	case "register", "registration", "signup", "join", "enroll", "enrol", "create", "reset", "forgot", "recover",
+		"recovery", "search", "subscribe", "newsletter":
+		return true
+	}
+	return false
+}
+
 // readControl classifies a submit control by, in order, its visible text, value, id, name and
 // class: the first that reads one way or the other decides.
 func readControl(c *control) verdict {

@@ -536,17 +536,67 @@ func describeForms(forms []*form) string {
 	return strings.Join(parts, "; ")
 }
 
-// loginForm returns the first form with a password field.
+// loginForm returns the sign-in form, found by structure first: a form the
+// hint names wins; else, of the forms with a password field, the first that
+// is not another kind of form with a password — a registration (two
+// password fields: password and confirmation) or a form whose action or
+// submit control names registration, a reset or a search. Only when every
+// form with a password field looks like one of those is the first taken, as
+// before: a sign-in page whose words the reader does not know must still
+// be signed in on.
 func (d *document) loginForm(hint string) *form {
+	var first *form
 	for _, f := range d.forms {
-		for _, c := range f.controls {
-			if c.tag == "input" && !c.disabled && (c.typ == "password" || hint != "" && c.typ != "hidden" && !c.isButton() &&
-				(strings.EqualFold(c.name, hint) || strings.EqualFold(c.id, hint))) {
-				return f
+		n, hinted := f.passwordFields(hint)
+		switch {
+		case hinted:
+			return f
+		case n == 0:
+			continue
+		case first == nil:
+			first = f
+		}
+		if n == 1 && !f.namesOtherPurpose() {
+			return f
+		}
+	}
+	return first
+}
+
+// passwordFields counts the enabled password inputs of f, and says whether
+// an input the hint names is among its fields.
+func (f *form) passwordFields(hint string) (n int, hinted bool) {
+	for _, c := range f.controls {
+		if c.tag != "input" || c.disabled {
+			continue
+		}
+		if c.typ == "password" {
+			n++
+		}
+		if hint != "" && c.typ != "hidden" && !c.isButton() && (strings.EqualFold(c.name, hint) || strings.EqualFold(c.id, hint)) {
+			hinted = true
+		}
+	}
+	return n, hinted
+}
+
+// namesOtherPurpose says whether the form's action or one of its submit
+// controls names a purpose other than signing in.
+func (f *form) namesOtherPurpose() bool {
+	texts := []string{f.action, f.id, f.name}
+	for _, c := range f.submits() {
+		texts = append(texts, c.text, c.value, c.id, c.name)
+	}
+	for _, t := range texts {
+		ws := words(t)
+		for i, w := range ws {
+			// "Sign up" is two words, and "sign" alone reads as signing in.
+			if isOtherPurposeWord(w) || i+1 < len(ws) && isOtherPurposeWord(w+ws[i+1]) {
+				return true
 			}
 		}
 	}
-	return nil
+	return false
 }
 
 // identifierForm returns a form asking only for a username (identifier-first login).
