@@ -115,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := o.validate(fs); err != nil {
 		return nil, err
 	}
-	sel, err := suite.Selected(o.tags)
+	sel, err := suite.Scenarios(o.tags)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -55,7 +54,7 @@ func parseOutputs(format, reportDir string) ([]output, error) {
 		if err := os.MkdirAll(reportDir, 0o755); err != nil {
 			return nil, fmt.Errorf("--report-dir: %w", err)
 		}
-		for name, file := range map[string]string{"junit": "junit.xml", "cucumber": "cucumber.json", "html": "report.html"} {
+		for name, file := range map[string]string{"junit": report.JUnitFile, "cucumber": report.CucumberFile, "html": report.HTMLFile} {
 			outs = append(outs, output{name, filepath.Join(reportDir, file)})
 		}
 	}
@@ -111,26 +110,9 @@ func writeFiles(outs []output, rep *suite.Report, stdout io.Writer) error {
 			}
 			continue
 		}
-		if err := writeFile(o.path, func(w io.Writer) error { return write(w, rep) }); err != nil {
+		if err := report.WriteFile(o.path, rep, write); err != nil {
 			return fmt.Errorf("%s %s: %w", o.format, o.path, err)
 		}
 	}
 	return nil
-}
-
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	if err := write(bw); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

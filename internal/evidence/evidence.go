@@ -8,7 +8,6 @@ package evidence
 import (
 	"fmt"
 	"html"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -231,16 +230,3 @@ func writeExchange(b *strings.Builder, n int, x Exchange) {
 }
 
 func isRedirect(status int) bool { return status >= 300 && status < 400 }
-
-// Headers keeps the interesting headers of h (for side requests made
-// outside the browser), secrets masked.
-func Headers(h http.Header, r *redact.Redactor) []Pair {
-	var out []Pair
-	hdr := r.Header(h)
-	for _, name := range interesting {
-		for _, v := range hdr.Values(name) {
-			out = append(out, Pair{name, v})
-		}
-	}
-	return out
-}

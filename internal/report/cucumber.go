@@ -118,7 +118,7 @@ func Cucumber(w io.Writer, rep *suite.Report) error {
 }
 
 func cukeElementFor(r suite.Result, id string) cukeElement {
-	e := cukeElement{ID: id, Keyword: "Scenario", Name: r.Name, Description: verdictLabel(r.Verdict) + oneLineSuffix(r.Message),
+	e := cukeElement{ID: id, Keyword: "Scenario", Name: r.Name, Description: r.Verdict.Label() + oneLineSuffix(r.Message),
 		Type: "scenario", Tags: []cukeTag{}, Steps: cukeSteps(r)}
 	for _, t := range r.Tags {
 		e.Tags = append(e.Tags, cukeTag{Name: t})
@@ -225,7 +225,7 @@ func cukePreflight(rep *suite.Report) cukeFeature {
 		st.Embeddings = append(st.Embeddings, textEmbedding("evidence", rep.Info.Preparation.Text()))
 	}
 	return cukeFeature{URI: "preflight", ID: "preflight", Keyword: "Feature", Name: "Preflight", Line: 1, Tags: []cukeTag{},
-		Description: fmt.Sprintf("The run stopped before any scenario (%s, exit %d): %s", overall(rep), rep.ExitCode(), reason),
+		Description: fmt.Sprintf("The run stopped before any scenario (%s, exit %d): %s", rep.VerdictWord(), rep.ExitCode(), reason),
 		Elements: []cukeElement{{ID: "preflight;preflight", Keyword: "Scenario", Name: "The target passes the preflight",
 			Description: "CANNOT JUDGE: " + oneLine(reason), Type: "scenario", Tags: []cukeTag{}, Steps: []cukeStep{st}}}}
 }

@@ -116,7 +116,7 @@ func newPage(rep *suite.Report) htmlPage {
 	p := htmlPage{
 		CSP: csp(), CSS: template.CSS(pageCSS), Script: template.JS(pageScript),
 		Target: firstNonEmpty(in.Target, "(unnamed target)"), Version: in.Version,
-		Overall: overall(rep), Exit: rep.ExitCode(), Stopped: in.Stopped,
+		Overall: rep.VerdictWord(), Exit: rep.ExitCode(), Stopped: in.Stopped,
 		NoResults: len(rep.Results) == 0, Total: len(rep.Results),
 		Warnings: in.Warnings, Stale: rep.Stale, StaleGates: rep.Strict,
 		Preparation: in.Preparation,
@@ -158,7 +158,7 @@ func headerFacts(rep *suite.Report) []property {
 
 func viewOf(v suite.Verdict) verdictView {
 	key := strings.ReplaceAll(string(v), " ", "")
-	return verdictView{Key: key, Label: verdictLabel(v), Class: "v-" + key}
+	return verdictView{Key: key, Label: v.Label(), Class: "v-" + key}
 }
 
 // anchor is a scenario's in-page id, by its place in the report.
@@ -178,7 +178,7 @@ func areaViews(rep *suite.Report) []areaView {
 }
 
 func newScenarioView(i int, r suite.Result) scenarioView {
-	v := scenarioView{Result: r, Anchor: anchor(i), Area: area(r), Label: label(r), Verdict: viewOf(r.Verdict),
+	v := scenarioView{Result: r, Anchor: anchor(i), Area: area(r), Label: r.Label(), Verdict: viewOf(r.Verdict),
 		Message: oneLine(r.Message), Clause: r.Clause, Seconds: seconds(r.Duration), Open: r.Verdict != suite.Passed}
 	if strings.Contains(v.Message, r.Clause) {
 		v.Clause = "" // a finding cites its clause itself: once is enough
@@ -232,7 +232,7 @@ func requirementRowFor(req check.Requirement, idx []int, results []suite.Result)
 		if a := area(r); !slices.Contains(areas, a) {
 			areas = append(areas, a)
 		}
-		row.Scenarios = append(row.Scenarios, scenarioLink{Anchor: anchor(i), Name: r.Name, Verdict: verdictLabel(r.Verdict)})
+		row.Scenarios = append(row.Scenarios, scenarioLink{Anchor: anchor(i), Name: r.Name, Verdict: r.Verdict.Label()})
 	}
 	row.Worst, row.Areas = viewOf(worst), strings.Join(areas, " ")
 	return row

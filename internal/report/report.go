@@ -40,16 +40,16 @@ func Write(dir string, rep *suite.Report) error {
 	}{{JUnitFile, JUnit}, {CucumberFile, Cucumber}, {HTMLFile, HTML}}
 	var errs []error
 	for _, w := range writers {
-		if err := writeFile(filepath.Join(dir, w.name), rep, w.write); err != nil {
+		if err := WriteFile(filepath.Join(dir, w.name), rep, w.write); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", w.name, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// writeFile writes to a temporary file renamed into place, so that a
+// WriteFile writes to a temporary file renamed into place, so that a
 // reader (a CI step, a browser) never sees half a report.
-func writeFile(name string, rep *suite.Report, write func(io.Writer, *suite.Report) error) error {
+func WriteFile(name string, rep *suite.Report, write func(io.Writer, *suite.Report) error) error {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
 		return err
@@ -69,42 +69,8 @@ func writeFile(name string, rep *suite.Report, write func(io.Writer, *suite.Repo
 	return os.Rename(f.Name(), name)
 }
 
-// verdictLabels are the words every artefact uses for a verdict, as the
-// console does.
-var verdictLabels = map[suite.Verdict]string{
-	suite.Passed: "PASSED", suite.Failed: "FAILED", suite.Warned: "WARNING", suite.Info: "INFO (BCP)",
-	suite.Skipped: "SKIPPED", suite.Errored: "CANNOT JUDGE", suite.Waived: "WAIVED", suite.NotRun: "NOT RUN",
-}
-
-func verdictLabel(v suite.Verdict) string {
-	if l, ok := verdictLabels[v]; ok {
-		return l
-	}
-	return strings.ToUpper(string(v))
-}
-
-// overall is the run's verdict as the exit code says it.
-func overall(rep *suite.Report) string {
-	switch rep.ExitCode() {
-	case suite.ExitPass:
-		return "PASS"
-	case suite.ExitFail:
-		return "FAIL"
-	}
-	return "CANNOT JUDGE"
-}
-
-// label is the scenario's requirements and level: "[STATE-03 must]".
-func label(r suite.Result) string {
-	ids := strings.Join(r.IDs, " ")
-	if ids == "" {
-		ids = "?"
-	}
-	return "[" + ids + " " + r.Level + "]"
-}
-
 // caseName is how a scenario is named in CI: "[STATE-03 must] A state …".
-func caseName(r suite.Result) string { return label(r) + " " + r.Name }
+func caseName(r suite.Result) string { return r.Label() + " " + r.Name }
 
 // area is the feature file without its extension ("07_state"): short,
 // stable and sorted as the features are.
@@ -166,7 +132,7 @@ func runProperties(rep *suite.Report) []property {
 		{"finished", timestamp(in.Finished)},
 		{"strict", fmt.Sprint(rep.Strict)},
 		{"bcp", fmt.Sprint(rep.BCP)},
-		{"verdict", fmt.Sprintf("%s (exit %d)", overall(rep), rep.ExitCode())},
+		{"verdict", fmt.Sprintf("%s (exit %d)", rep.VerdictWord(), rep.ExitCode())},
 	}
 	if in.Stopped != "" {
 		props = append(props, property{"stopped", in.Stopped})

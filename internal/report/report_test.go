@@ -162,11 +162,11 @@ func TestHelpers(t *testing.T) {
 		{area(r), "07_state"},
 		{area(suite.Result{URI: "features/05_redirect_tricks.feature"}), "05_redirect_tricks"},
 		{area(suite.Result{}), "unknown"},
-		{label(suite.Result{Level: "should"}), "[? should]"},
+		{suite.Result{Level: "should"}.Label(), "[? should]"},
 		{seconds(1250 * time.Millisecond), "1.250"},
-		{overall(sampleReport()), "FAIL"},
-		{overall(stoppedReport()), "CANNOT JUDGE"},
-		{overall(&suite.Report{Results: []suite.Result{{Verdict: suite.Warned}}}), "PASS"},
+		{sampleReport().VerdictWord(), "FAIL"},
+		{stoppedReport().VerdictWord(), "CANNOT JUDGE"},
+		{(&suite.Report{Results: []suite.Result{{Verdict: suite.Warned}}}).VerdictWord(), "PASS"},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {

@@ -54,6 +54,14 @@ func (c Console) Line(w io.Writer, r Result) {
 var labels = map[Verdict]string{Failed: "FAILED", Warned: "WARNING", Info: "INFO (BCP)", Skipped: "SKIPPED",
 	Errored: "CANNOT JUDGE", Waived: "WAIVED", NotRun: "NOT RUN", Passed: "PASSED"}
 
+// Label is the word every output uses for the verdict ("CANNOT JUDGE").
+func (v Verdict) Label() string {
+	if l, ok := labels[v]; ok {
+		return l
+	}
+	return strings.ToUpper(string(v))
+}
+
 // Summary writes what a reader needs after the run, most important last so
 // that it stays on screen: the skips as a count with their reasons grouped,
 // then information, waivers, warnings, what could not be judged, the
@@ -72,7 +80,7 @@ func (c Console) Summary(w io.Writer, r *Report) {
 			if res.ResponseType != "" {
 				rt = fmt.Sprintf(", response_type=%q", res.ResponseType)
 			}
-			fmt.Fprintf(w, "%s %s %s\n", c.paint(v, fmt.Sprintf("%-12s", labels[v])), strings.TrimSuffix(res.Label(), "]")+rt+"]", res.Name)
+			fmt.Fprintf(w, "%s %s %s\n", c.paint(v, fmt.Sprintf("%-12s", v.Label())), strings.TrimSuffix(res.Label(), "]")+rt+"]", res.Name)
 			fmt.Fprintf(w, "             %s\n", oneLine(res.Message))
 		}
 	}
@@ -116,7 +124,7 @@ func (c Console) skips(w io.Writer, r *Report) {
 		}
 		return reasons[i] < reasons[j]
 	})
-	fmt.Fprintf(w, "%s %d scenarios, for %d reasons:\n", c.paint(Skipped, fmt.Sprintf("%-12s", labels[Skipped])), n, len(reasons))
+	fmt.Fprintf(w, "%s %d scenarios, for %d reasons:\n", c.paint(Skipped, fmt.Sprintf("%-12s", Skipped.Label())), n, len(reasons))
 	for _, reason := range reasons {
 		fmt.Fprintf(w, "  %3d × %s\n", len(byReason[reason]), reason)
 		if c.Verbose {
@@ -131,9 +139,6 @@ func (c Console) skips(w io.Writer, r *Report) {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// WriteSummary is the summary without colour, for callers with no console.
-func (r *Report) WriteSummary(w io.Writer) { Console{}.Summary(w, r) }
 
 func init() {
 	// "none": godog's own output is not wanted (the harness writes its

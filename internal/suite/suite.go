@@ -261,19 +261,6 @@ func leadingNumber(s string) (int, string) {
 	return n, s[i:]
 }
 
-// Selected lists the scenarios the tag expression selects, as "uri: name".
-func Selected(tags string) ([]string, error) {
-	scs, err := Scenarios(tags)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(scs))
-	for i, sc := range scs {
-		out[i] = sc.URI + ": " + sc.Name
-	}
-	return out, nil
-}
-
 // Run runs the selected scenarios. The error is for a run that could not
 // start (bad tags, nothing selected); verdicts are in the Report. When ctx
 // ends (Ctrl-C, --deadline), the scenarios not yet judged are Not run and
