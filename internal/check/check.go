@@ -25,6 +25,11 @@ type Finding struct {
 	ID     string
 	Clause string
 	Msg    string
+	// Warning marks a finding the catalogue grades WARN inside a row of a
+	// stricter level (SCOPE-01's error page where a redirect was due, OIDC-07's
+	// unspecified ID token): the suite reports it as a @should failure is
+	// reported, a warning unless --strict.
+	Warning bool
 }
 
 // Error renders the finding, clause first. It judges nothing.
@@ -42,6 +47,12 @@ func (f *Finding) Error() string {
 // by the caller (Describe and Target do it).
 func Fail(id, format string, args ...any) error {
 	return &Finding{ID: id, Clause: Lookup(id).Clause, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Warn builds a warning-grade Finding for requirement id (Finding.Warning).
+// Like Fail it judges nothing itself.
+func Warn(id, format string, args ...any) error {
+	return &Finding{ID: id, Clause: Lookup(id).Clause, Msg: fmt.Sprintf(format, args...), Warning: true}
 }
 
 // Ending is what the authorization flow ended in, as the client sees it: the

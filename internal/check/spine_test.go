@@ -36,6 +36,7 @@ var (
 // error, so the list cannot outlive its entries.
 var notJudgements = map[string]string{
 	"Fail": "builds the Finding every judgement returns; the ID is its argument",
+	"Warn": "builds a warning-grade Finding; the ID is its argument",
 }
 
 // exportedFuncs parses the package's non-test files and returns its exported

@@ -405,7 +405,7 @@ func (c *collector) judge(ctx context.Context, o steps.Outcome, err error) (Verd
 	}
 	v := Failed
 	switch {
-	case o.Level == "should" && !c.cfg.Strict:
+	case (o.Level == "should" || f.Warning) && !c.cfg.Strict:
 		v = Warned
 	case o.Level == "bcp" && !c.cfg.BCP:
 		// RFC 6749 allows what RFC 9700 discourages: a server that offers

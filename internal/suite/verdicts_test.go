@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/refserver"
 	"github.com/implicitspec/implicitspec/internal/suite"
 )
@@ -211,5 +212,41 @@ func TestCheaperMatrixKeepsItsChecks(t *testing.T) {
 	rep := &suite.Report{Results: []suite.Result{{Name: "proven"}, {Name: "never failed"}, {Name: "never run by a fault"}}}
 	if got := unproven(rep, map[string][]string{"proven": {"some-fault"}}); !slices.Equal(got, []string{"never failed", "never run by a fault"}) {
 		t.Errorf("unproven = %q", got)
+	}
+}
+
+// A warning-grade finding (check.Warn) inside a @must scenario is a warning,
+// and a failure under --strict, like a failed @should scenario.
+func TestWarningGradeFinding(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		env := referenceEnv(t)
+		cfg := env.cfg
+		cfg.Tags = "@STATE-01"
+		cfg.Strict = strict
+		cfg.Instrument = func(sc *godog.ScenarioContext) {
+			sc.StepContext().After(func(ctx context.Context, st *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
+				if strings.HasPrefix(st.Text, "the state in the response") {
+					return ctx, check.Warn("STATE-01", "graded a warning by the catalogue")
+				}
+				return ctx, err
+			})
+		}
+		rep, err := suite.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, exit := suite.Warned, suite.ExitPass
+		if strict {
+			want, exit = suite.Failed, suite.ExitFail
+		}
+		if len(rep.Results) != 1 || rep.Results[0].Verdict != want {
+			t.Fatalf("strict=%v: results %+v, want one %s", strict, rep.Results, want)
+		}
+		if !strings.Contains(rep.Results[0].Message, "(STATE-01): graded a warning") {
+			t.Errorf("message %q", rep.Results[0].Message)
+		}
+		if rep.ExitCode() != exit {
+			t.Errorf("strict=%v: exit %d, want %d", strict, rep.ExitCode(), exit)
+		}
 	}
 }
