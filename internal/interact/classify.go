@@ -21,69 +21,24 @@ func words(s string) []string {
 	})
 }
 
-// readAs classifies a text: any refusal word makes it denying ("Don't allow", "Do not
-// authorize"), else any approval word makes it approving.
+// readAs classifies a text by the vocabulary of words.tsv: any refusal or negation makes it
+// denying ("Don't allow", "Nicht zulassen", "許可しない"), else any approval makes it approving.
 func readAs(s string) verdict {
-	ws := words(s)
-	for _, w := range ws {
-		if isDenyWord(w) {
-			return denying
-		}
+	r := read(s)
+	if lex.has(roleDeny, r) || lex.has(roleNegation, r) {
+		return denying
 	}
-	for _, w := range ws {
-		if isAllowWord(w) {
-			return approving
-		}
+	if lex.has(roleApprove, r) {
+		return approving
 	}
 	return neutral
 }
 
-func isAllowWord(w string) bool {
-	switch w {
-	case "yes", "ok", "okay", "grant", "granted", "consent", "continue", "allow", "allowed", "approve", "approved", "agree", "permit":
-		return true
-	}
-	for _, p := range []string{"authoriz", "authoris", "accept", "approv", "confirm", "consent"} {
-		if strings.HasPrefix(w, p) {
-			return true
-		}
-	}
-	return false
-}
+// readsAsLogin: what a login or "next" button says (Sign in, Anmelden, ログイン).
+func readsAsLogin(s string) bool { return lex.has(roleLogin, read(s)) }
 
-func isDenyWord(w string) bool {
-	switch w {
-	case "no", "not", "don", "dont", "never", "deny", "denied", "abort", "disallow", "disagree":
-		return true
-	}
-	for _, p := range []string{"reject", "cancel", "declin", "refus"} {
-		if strings.HasPrefix(w, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// isLoginWord: what a login or "next" button says.
-func isLoginWord(w string) bool {
-	switch w {
-	case "sign", "signin", "log", "login", "logon", "connect", "submit", "continue", "next", "enter", "go",
-		"authenticate", "proceed", "ok", "identify", "verify":
-		return true
-	}
-	return false
-}
-
-// isOtherPurposeWord reads a form's action or button as something other
-// than signing in: registration, a password reset, a search.
-func isOtherPurposeWord(w string) bool {
-	switch w {
-	case "register", "registration", "signup", "join", "enroll", "enrol", "create", "reset", "forgot", "recover",
-		"recovery", "search", "subscribe", "newsletter":
-		return true
-	}
-	return false
-}
+// namesOtherPurposeText: registration, a password reset, a search (Sign up, Registrieren, 登録).
+func namesOtherPurposeText(s string) bool { return lex.has(roleOtherPurpose, read(s)) }
 
 // readControl classifies a submit control by, in order, its visible text, value, id, name and
 // class: the first that reads one way or the other decides.
@@ -145,7 +100,8 @@ func (l *link) matchesHint(h string) bool {
 
 // isTextLike: a field a person types a username into.
 func (c *control) isTextLike() bool {
-	if c.tag != "input" || c.disabled {
+	// A concealed field is a honeypot: only a robot fills it, and the server then refuses.
+	if c.tag != "input" || c.disabled || c.concealed {
 		return false
 	}
 	switch c.typ {
@@ -232,46 +188,67 @@ func (f *form) passwordField(hint string) *control {
 		if hint != "" && (strings.EqualFold(c.name, hint) || strings.EqualFold(c.id, hint)) {
 			return c
 		}
-		if c.typ == "password" && first == nil {
+		if c.typ == "password" && first == nil && !c.concealed {
 			first = c
 		}
 	}
 	return first
 }
 
-// submits returns the submit controls of f, in order.
+// submits returns the submit controls of f a person can press, in order: not disabled, not
+// concealed.
 func (f *form) submits() []*control {
 	var out []*control
 	for _, c := range f.controls {
-		if c.isSubmit() && !c.disabled {
+		if c.isSubmit() && !c.disabled && !c.concealed {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// loginSubmit picks the button a person clicks to log in (or go on): one reading like a login,
-// else the first that does not read like a refusal. nil: submit without a button.
-func (f *form) loginSubmit() *control {
+// loginSubmit picks the button a person clicks to log in (or go on): the one the hint names;
+// else one reading like a login; else, of the buttons that neither refuse nor name another
+// purpose (registration, a reset), the only one or the only primary-looking one. nil, nil:
+// submit without a button (there is none to press). nil and the candidates: this reader cannot
+// tell which of them signs in.
+func (f *form) loginSubmit(hint string) (*control, []*control) {
 	subs := f.submits()
+	var candidates []*control
+	for _, c := range subs {
+		if c.matchesHint(hint) {
+			return c, nil
+		}
+	}
 	for _, c := range subs {
 		if readControl(c) == denying {
 			continue
 		}
 		for _, s := range []string{c.text, c.value, c.id, c.name} {
-			for _, w := range words(s) {
-				if isLoginWord(w) {
-					return c
-				}
+			if readsAsLogin(s) {
+				return c, nil
 			}
 		}
-	}
-	for _, c := range subs {
-		if readControl(c) != denying {
-			return c
+		if !namesOtherPurposeText(c.text + " " + c.value + " " + c.id + " " + c.name) {
+			candidates = append(candidates, c)
 		}
 	}
-	return nil
+	switch {
+	case len(candidates) == 1:
+		return candidates[0], nil
+	case len(candidates) == 0:
+		// Only refusals or other purposes: the first that does not refuse, as before.
+		for _, c := range subs {
+			if readControl(c) != denying {
+				return c, nil
+			}
+		}
+		return nil, nil
+	}
+	if c := onlyLooking(candidates, approving); c != nil {
+		return c, nil
+	}
+	return nil, candidates
 }
 
 // onlyHidden reports whether every field of f other than buttons is a hidden input.

@@ -67,9 +67,17 @@ func isScriptURL(u *url.URL) bool {
 	return false
 }
 
-// entries constructs the entry list (HTML "constructing the entry list").
+// entries constructs the entry list (HTML "constructing the entry list"). In values, a radio
+// button is one the person clicked (the others of its group are then unchecked) and a select's
+// value is the option the person chose.
 func (f *form) entries(submitter *control, values map[*control]string) []entry {
 	var out []entry
+	clicked := map[string]bool{} // radio groups the person chose in
+	for c := range values {
+		if c.tag == "input" && c.typ == "radio" {
+			clicked[c.name] = true
+		}
+	}
 	for _, c := range f.controls {
 		if c.disabled {
 			continue
@@ -104,7 +112,11 @@ func (f *form) entries(submitter *control, values map[*control]string) []entry {
 		}
 		switch c.typ {
 		case "checkbox", "radio":
-			if !c.checked {
+			checked := c.checked
+			if c.typ == "radio" && clicked[c.name] {
+				_, checked = values[c]
+			}
+			if !checked {
 				continue
 			}
 			v := c.value
@@ -115,6 +127,10 @@ func (f *form) entries(submitter *control, values map[*control]string) []entry {
 		case "file":
 			out = append(out, entry{c.name, ""})
 		case "select":
+			if v, ok := values[c]; ok {
+				out = append(out, entry{c.name, v})
+				continue
+			}
 			for _, o := range c.selectedOptions() {
 				out = append(out, entry{c.name, o.value})
 			}

@@ -56,6 +56,7 @@ type control struct {
 	inNoscript   bool
 	owner        *form
 	formAttr     string
+	concealed    bool // it or an element around it is hidden from view (a honeypot, a hidden dialog)
 }
 
 type option struct {
@@ -216,6 +217,15 @@ type docParser struct {
 	}
 	inStyle  bool
 	noscript int // depth: noscript elements nest
+
+	open       []openElement // elements that may hide what they hold, innermost last
+	concealing int           // how many of them hide their content
+}
+
+// openElement is an element whose end tag is still to come, and whether it hides its content.
+type openElement struct {
+	name    string
+	conceal bool
 }
 
 // textOf is an element and the text collected inside it so far.
@@ -226,6 +236,9 @@ type textOf[T any] struct {
 
 func (p *docParser) startTag(tok html.Token, opens bool) {
 	a := tok.Attr
+	if opens {
+		p.push(tok.Data, a)
+	}
 	switch tok.Data {
 	case "title":
 		p.startTitle()
@@ -265,6 +278,7 @@ func (p *docParser) startTag(tok html.Token, opens bool) {
 }
 
 func (p *docParser) endTag(name string) {
+	p.pop(name)
 	switch name {
 	case "title":
 		p.endTitle()
@@ -529,6 +543,7 @@ func newControl(tag, typ string, a []html.Attribute) *control {
 // to each open label still without a control: a label labels the first control inside it.
 func (p *docParser) addControl(c *control) {
 	c.inNoscript = p.noscript > 0
+	c.concealed = p.concealing > 0 || conceals(c.attrs)
 	c.owner = p.form
 	if fa, ok := attrVal(c.attrs, "form"); ok {
 		c.formAttr = fa
@@ -631,4 +646,63 @@ func parseRefresh(content string) (refresh, bool) {
 	}
 	s = strings.TrimRight(s, " \t\n\f\r")
 	return refresh{delay: delay, url: s, hasURL: s != ""}, true
+}
+
+// voidElements never have content: their start tag is the whole element.
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true,
+	"hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+
+// push opens an element for concealment. A <p> or <li> left open is closed by the next one, as
+// the HTML parser does, so that sloppy markup does not leave a hidden paragraph open forever.
+func (p *docParser) push(name string, a []html.Attribute) {
+	if voidElements[name] {
+		return
+	}
+	if n := len(p.open); n > 0 && (name == "p" || name == "li") && p.open[n-1].name == name {
+		p.pop(name)
+	}
+	e := openElement{name: name, conceal: conceals(a)}
+	if e.conceal {
+		p.concealing++
+	}
+	p.open = append(p.open, e)
+}
+
+// pop closes the innermost open element of that name and what was left open inside it; an end
+// tag with no open element of its name is ignored, as browsers do.
+func (p *docParser) pop(name string) {
+	for i := len(p.open) - 1; i >= 0; i-- {
+		if p.open[i].name != name {
+			continue
+		}
+		for _, e := range p.open[i:] {
+			if e.conceal {
+				p.concealing--
+			}
+		}
+		p.open = p.open[:i]
+		return
+	}
+}
+
+// conceals reports an element a person does not see: the hidden attribute, aria-hidden, an
+// inline style that hides it or moves it off the screen, or a class that says so. Bot traps
+// ("honeypots") are built this way: a text field only a form-filling robot would fill.
+func conceals(a []html.Attribute) bool {
+	if hasAttr(a, "hidden") || strings.EqualFold(strings.TrimSpace(attrString(a, "aria-hidden")), "true") {
+		return true
+	}
+	style := strings.ToLower(strings.Join(strings.Fields(attrString(a, "style")), ""))
+	for _, s := range []string{"display:none", "visibility:hidden", "opacity:0;", "left:-9", "top:-9"} {
+		if strings.Contains(style+";", s) {
+			return true
+		}
+	}
+	for _, c := range strings.Fields(strings.ToLower(attrString(a, "class"))) {
+		switch c {
+		case "hidden", "d-none", "hide", "is-hidden", "honeypot", "hp", "visually-hidden", "sr-only", "ohnohoney":
+			return true
+		}
+	}
+	return false
 }

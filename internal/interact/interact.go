@@ -18,8 +18,13 @@
 //     or *Error of kind login-rejected (the password or identifier form came back after it was
 //     submitted), unreadable (the page clearly asks for something this reader cannot do without
 //     JavaScript: a password field outside any form, an HTML page that is only a script
-//     application shell, a form whose action is a javascript: URL) or step-limit (more than
-//     Options.MaxSteps pages acted on).
+//     application shell, a form whose action is a javascript: URL), ambiguous (the login or
+//     consent form has several buttons and neither their words nor their look tell which one
+//     to press: the error lists them and names the profile hint to set) or step-limit (more
+//     than Options.MaxSteps pages acted on).
+//
+// The words the reader knows, in seventeen languages, are in words.tsv (see words.go); where
+// they are absent or ambiguous it decides by structure (see choose.go).
 package interact
 
 import (
@@ -51,9 +56,13 @@ func (d Decision) String() string {
 }
 
 // Hints are profile overrides: a field's name or id; a control's name, id, value or visible
-// text (a link's text, id or title), case-insensitive.
+// text (a link's text, id or title), case-insensitive. Approve and Deny may also name the
+// option (label or value) of a radio group or select that carries the consent decision.
 type Hints struct {
 	UsernameField, PasswordField, Approve, Deny string
+	// Login names the login form's submit control, for a form with several buttons none of
+	// which reads as signing in (profile key interaction.login_button).
+	Login string
 }
 
 // Options says who the person is and what they decide.
@@ -130,6 +139,9 @@ const (
 	KindLoginRejected ErrorKind = "login-rejected"
 	KindUnreadable    ErrorKind = "unreadable"
 	KindStepLimit     ErrorKind = "step-limit"
+	// KindAmbiguous: the reader cannot tell which of several buttons to press, and will not
+	// guess; Detail lists them and the hint that settles it.
+	KindAmbiguous ErrorKind = "ambiguous"
 )
 
 // Error is harness trouble on a page of the server.
@@ -281,7 +293,13 @@ func (r *runner) decide(p *agent.Page) (*action, string, error) {
 	if f, user := doc.identifierForm(h.UsernameField); f != nil {
 		return r.identifier(p, f, user)
 	}
+	if f := doc.staySignedInForm(p); f != nil {
+		return r.staySignedIn(p, f)
+	}
 	if f := doc.consentForm(h); f != nil {
+		return r.consent(p, doc, f)
+	}
+	if f := doc.consentByStructure(p); f != nil {
 		return r.consent(p, doc, f)
 	}
 	// A delayed refresh is where the page sends a person who does nothing on it.
@@ -394,7 +412,10 @@ func (r *runner) login(p *agent.Page, f *form) (*action, string, error) {
 			who = fmt.Sprintf("username left as %q", user.value)
 		}
 	}
-	sub := f.loginSubmit()
+	sub, unsure := f.loginSubmit(r.opt.Hints.Login)
+	if unsure != nil {
+		return nil, "", r.ambiguous(p, "the login form", "sign in", "interaction.login_button", unsure)
+	}
 	s, err := f.submit(p.URL, r.base, sub, values)
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "login form: "+err.Error())
@@ -410,7 +431,10 @@ func (r *runner) identifier(p *agent.Page, f *form, user *control) (*action, str
 		return nil, "", r.pageError(p, KindLoginRejected, fmt.Sprintf(
 			"the identifier form came back (HTTP %d) after the username was submitted", p.Status))
 	}
-	sub := f.loginSubmit()
+	sub, unsure := f.loginSubmit(r.opt.Hints.Login)
+	if unsure != nil {
+		return nil, "", r.ambiguous(p, "the identifier form", "go on", "interaction.login_button", unsure)
+	}
 	s, err := f.submit(p.URL, r.base, sub, map[*control]string{user: r.opt.Username})
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "identifier form: "+err.Error())
@@ -427,71 +451,84 @@ func clicked(c *control) string {
 	return fmt.Sprintf("clicked %q", c.display())
 }
 
+// consent answers the consent form. In order: the control a hint names; a radio group or
+// select carrying the decision (then the form's one button); the control whose words say it;
+// for a refusal, a link whose words say it; the control the structure singles out (choose.go).
+// Several buttons and none of these: an ambiguous error, never a guess.
 func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string, error) {
 	r.out.ConsentShown = true
-	var allow, deny, other []*control
-	for _, c := range f.submits() {
-		switch readWithHints(c, r.opt.Hints) {
-		case approving:
-			allow = append(allow, c)
-		case denying:
-			deny = append(deny, c)
-		default:
-			other = append(other, c)
+	want, hint, hintKey, task := approving, r.opt.Hints.Approve, "interaction.approve", "approve"
+	if r.opt.Decision == Deny {
+		want, hint, hintKey, task = denying, r.opt.Hints.Deny, "interaction.deny", "deny"
+	}
+	subs := f.submits()
+	values, note := map[*control]string{}, ""
+	target := hintedControl(subs, hint)
+	if target == nil && want == denying {
+		if act := r.followDeny(doc.hintedLink(hint)); act != nil {
+			return act, "", nil
 		}
 	}
-	hinted := func(hint string) *control {
-		for _, c := range f.submits() {
-			if c.matchesHint(hint) {
-				return c
-			}
+	if target == nil {
+		if ch, ok := decisionChoice(f, r.opt.Hints, want); ok {
+			target, note = subs[0], " after choosing "+quote(ch.label)
+			ch.apply(values)
 		}
+	}
+	if target == nil {
+		target = byWords(subs, r.opt.Hints, want)
+	}
+	if target == nil && want == denying {
+		if act := r.followDeny(doc.denyLink()); act != nil {
+			return act, "", nil
+		}
+	}
+	if target == nil {
+		target = byStructure(subs, r.opt.Hints, want)
+	}
+	if target == nil && len(subs) > 1 {
+		return nil, "", r.ambiguous(p, "the consent form", task, hintKey, subs)
+	}
+	if target == nil && want == denying {
+		return nil, fmt.Sprintf("decision is deny but the consent page offers no deny control (%s)", describeForms([]*form{f})), nil
+	}
+	if target == nil {
+		return nil, fmt.Sprintf("the consent page offers no approve control (%s)", describeForms([]*form{f})), nil
+	}
+	return r.submitConsent(p, f, target, values, note)
+}
+
+func hintedControl(cs []*control, hint string) *control {
+	for _, c := range cs {
+		if c.matchesHint(hint) {
+			return c
+		}
+	}
+	return nil
+}
+
+// followDeny follows a link that refuses; nil when there is none or it cannot be followed.
+func (r *runner) followDeny(l *link) *action {
+	if l == nil {
 		return nil
 	}
-	var target *control
-	if r.opt.Decision == Approve {
-		target = hinted(r.opt.Hints.Approve)
-		switch {
-		case target != nil:
-		case len(allow) > 0:
-			target = allow[0]
-		case len(deny) > 0 && len(other) == 1:
-			target = other[0] // the one control that is not the refusal
-		default:
-			return nil, fmt.Sprintf("the consent page offers no approve control (%s)", describeForms([]*form{f})), nil
-		}
-	} else {
-		target = hinted(r.opt.Hints.Deny)
-		var l *link
-		if target == nil {
-			l = doc.hintedLink(r.opt.Hints.Deny)
-		}
-		switch {
-		case target != nil || l != nil:
-		case len(deny) > 0:
-			target = deny[0]
-		default:
-			l = doc.denyLink()
-		}
-		if target == nil && l != nil {
-			if act := r.follow(l.href, "link", "consent: followed deny link "+quote(l.text)+" to %s"); act != nil {
-				r.out.Denied = true
-				return act, "", nil
-			}
-		}
-		if target == nil {
-			return nil, fmt.Sprintf("decision is deny but the consent page offers no deny control (%s)", describeForms([]*form{f})), nil
-		}
+	act := r.follow(l.href, "link", "consent: followed deny link "+quote(l.text)+" to %s")
+	if act != nil {
+		r.out.Denied = true
 	}
-	values := map[*control]string{}
-	note := ""
+	return act
+}
+
+// submitConsent presses target with values (a chosen radio or option, or LemonLDAP::NG's
+// confirm input).
+func (r *runner) submitConsent(p *agent.Page, f *form, target *control, values map[*control]string, note string) (*action, string, error) {
 	if v, ok := attrVal(target.attrs, "val"); ok {
 		// LemonLDAP::NG: confirm.js copies the clicked button's val attribute into the form's
 		// "confirm" input (the refusal is "-" + the key); a person's browser would run it.
 		for _, c := range f.controls {
 			if c.name == "confirm" && !c.isButton() {
 				values[c] = v
-				note = " (confirm set from the button's val, as the page's script does)"
+				note += " (confirm set from the button's val, as the page's script does)"
 				break
 			}
 		}
@@ -503,6 +540,18 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 	r.out.Denied = r.opt.Decision == Deny && !r.opt.HoldConsent
 	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm, consent: true,
 		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
+}
+
+// staySignedIn answers a "Stay signed in?" page: neither a login nor the consent, so it sets
+// no flag (in particular not Denied, whichever button is pressed).
+func (r *runner) staySignedIn(p *agent.Page, f *form) (*action, string, error) {
+	sub := staySignedInButton(f)
+	s, err := f.submit(p.URL, r.base, sub, nil)
+	if err != nil {
+		return nil, "", r.pageError(p, KindUnreadable, "stay-signed-in form: "+err.Error())
+	}
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
+		step: "stay signed in? " + clicked(sub)}, "", nil
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
@@ -567,8 +616,8 @@ func (d *document) loginForm(hint string) *form {
 // an input the hint names is among its fields.
 func (f *form) passwordFields(hint string) (n int, hinted bool) {
 	for _, c := range f.controls {
-		if c.tag != "input" || c.disabled {
-			continue
+		if c.tag != "input" || c.disabled || c.concealed {
+			continue // a concealed field is a trap for robots, not a field a person fills
 		}
 		if c.typ == "password" {
 			n++
@@ -588,12 +637,8 @@ func (f *form) namesOtherPurpose() bool {
 		texts = append(texts, c.text, c.value, c.id, c.name)
 	}
 	for _, t := range texts {
-		ws := words(t)
-		for i, w := range ws {
-			// "Sign up" is two words, and "sign" alone reads as signing in.
-			if isOtherPurposeWord(w) || i+1 < len(ws) && isOtherPurposeWord(w+ws[i+1]) {
-				return true
-			}
+		if namesOtherPurposeText(t) {
+			return true
 		}
 	}
 	return false
@@ -631,6 +676,39 @@ func (d *document) consentForm(h Hints) *form {
 		}
 	}
 	return first
+}
+
+// consentByStructure returns the consent form of a page whose words name a request for access
+// (a client, scopes, permissions), or whose form carries the requested scopes, but whose
+// buttons the vocabulary does not know: a form
+// without a password field holding two or more buttons, or a radio group or select that
+// carries the decision. Its buttons are then told apart by structure, or the reader says it
+// cannot (an ambiguous error).
+func (d *document) consentByStructure(p *agent.Page) *form {
+	worded := lex.has(roleConsent, read(d.title+" "+PageText(p, 4000)))
+	for _, f := range d.forms {
+		if n, _ := f.passwordFields(""); n > 0 || !worded && !f.namesScopes() {
+			continue
+		}
+		if _, ok := decisionChoice(f, Hints{}, approving); ok || len(f.submits()) >= 2 {
+			return f
+		}
+	}
+	return nil
+}
+
+// namesScopes reports a form with a field named for scopes (grant_scope, scope[]): the
+// checkbox list or hidden copy of the requested scopes that consent forms carry, in any
+// language.
+func (f *form) namesScopes() bool {
+	for _, c := range f.controls {
+		for _, w := range words(c.name) {
+			if w == "scope" || w == "scopes" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // followable reports a link a person can follow somewhere (not "#…", not empty).

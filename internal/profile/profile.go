@@ -76,6 +76,9 @@ type Interaction struct {
 	PasswordField string `yaml:"password_field"` // name of the password input
 	Approve       string `yaml:"approve"`        // text, name or value of the approve button
 	Deny          string `yaml:"deny"`           // text, name or value of the deny button
+	// LoginButton names the login form's submit control, for a form with
+	// several buttons of which none reads as signing in.
+	LoginButton string `yaml:"login_button"`
 }
 
 // TLS configures trust for https targets.

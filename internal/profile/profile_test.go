@@ -83,7 +83,7 @@ func TestParseValid(t *testing.T) {
 			yaml: minimalWith("name: t", "name: ${INJECT}"),
 			want: func(p *Profile) any { return p.Name + "|" + p.Clients.Implicit.ClientID }, val: "x\nclients: evil|spa"},
 		{name: "all sections",
-			yaml: minimal + `interaction: {username_field: login, password_field: pw, approve: Allow, deny: Deny}
+			yaml: minimal + `interaction: {username_field: login, password_field: pw, approve: Allow, deny: Deny, login_button: Go}
 tls: {insecure_skip_verify: true}
 allowed_origins: ['http://127.0.0.1:3900', 'HTTPS://Login.Test:443/']
 userinfo_endpoint: https://as.test/userinfo
@@ -91,7 +91,7 @@ userinfo_endpoint: https://as.test/userinfo
 			want: func(p *Profile) any {
 				return fmt.Sprintf("%v %v %v %v", p.Interaction, p.TLS.InsecureSkipVerify, p.AllowedOrigins, p.UserinfoEndpoint)
 			},
-			val: "{login pw Allow Deny} true [http://127.0.0.1:3900 HTTPS://Login.Test:443/] https://as.test/userinfo"},
+			val: "{login pw Allow Deny Go} true [http://127.0.0.1:3900 HTTPS://Login.Test:443/] https://as.test/userinfo"},
 		{name: "anchors and merge keys",
 			yaml: strings.Replace(minimal, "  implicit:\n    client_id: spa\n    redirect_uris: [https://app.test/cb]\n",
 				"  implicit: &c\n    client_id: spa\n    redirect_uris: [https://app.test/cb]\n  two_uris:\n    <<: *c\n    client_id: two\n    redirect_uris: [https://app.test/1, https://app.test/2]\n", 1),

@@ -170,6 +170,7 @@ func (t *Target) InteractOptions(d interact.Decision) interact.Options {
 			PasswordField: p.Interaction.PasswordField,
 			Approve:       p.Interaction.Approve,
 			Deny:          p.Interaction.Deny,
+			Login:         p.Interaction.LoginButton,
 		},
 		Decision: d,
 	}
