@@ -98,6 +98,83 @@ func ParseConsent(s string) (Consent, error) {
 	return "", fmt.Errorf("refserver: unknown consent policy %q (want one of %s)", s, joinNames(Consents()))
 }
 
+// PageStyle is how the login and consent pages are written. Real servers
+// ship them in the user's language and in many layouts; the harness's page
+// reader must act on each as a person would. A style changes only the
+// markup (and, for stay-signed-in, adds one page between login and
+// consent; for unknown-words, names the consent decision by opaque values),
+// never the protocol: the same CSRF checks, request_id and faults.
+// The markup of each is in pagestyles.go.
+type PageStyle string
+
+// The page styles. The zero PageStyle is PagesPlain.
+const (
+	// PagesPlain: today's English pages, one form each.
+	PagesPlain PageStyle = "plain"
+	// PagesGerman: both pages in German (lang="de": "Anmelden",
+	// "Zulassen", "Ablehnen").
+	PagesGerman PageStyle = "german"
+	// PagesJapanese: both pages in Japanese (lang="ja": "ログイン",
+	// "許可する", "拒否する").
+	PagesJapanese PageStyle = "japanese"
+	// PagesRegistrationBesideLogin: the login page holds a registration
+	// form first (posting to /signup, which does not exist) and the sign-in
+	// form second.
+	PagesRegistrationBesideLogin PageStyle = "registration-beside-login"
+	// PagesRadioConsent: consent is a radio group (decision=allow|deny,
+	// neither checked) with one Continue button; no choice is answered 400
+	// with the page again.
+	PagesRadioConsent PageStyle = "radio-consent"
+	// PagesHoneypot: the login form carries a field hidden from people
+	// (name="website"); a login that fills it is refused as a bot (400).
+	PagesHoneypot PageStyle = "honeypot"
+	// PagesStaySignedIn: after the login, a "Stay signed in?" page (Yes /
+	// No, posting to /kmsi); either answer leads to the consent page.
+	PagesStaySignedIn PageStyle = "stay-signed-in"
+	// PagesFormaction: the consent form's action is a help page; only the
+	// buttons' formaction="/consent" reaches the decision.
+	PagesFormaction PageStyle = "formaction"
+	// PagesBaseHref: the pages carry <base href="/ui/"> and relative form
+	// actions that exist only under /ui/.
+	PagesBaseHref PageStyle = "base-href"
+	// PagesSloppyHTML: upper-case tags and attributes, unquoted values,
+	// unclosed <p> and <li>, no </body></html>.
+	PagesSloppyHTML PageStyle = "sloppy-html"
+	// PagesUnknownWords: the login page in English, the consent page in
+	// Hungarian (lang="hu"), a language the page reader's vocabulary does
+	// not know, with two submit buttons that look alike ("Engedélyezés",
+	// "Elutasítás": no primary or secondary class, no autofocus) and opaque
+	// values (name="valasztas" value="1" allows, value="2" denies). Only
+	// the profile's interaction.approve and interaction.deny settle which
+	// one is which (see NeedsHints).
+	PagesUnknownWords PageStyle = "unknown-words"
+)
+
+// PageStyles lists the page styles, the default first.
+func PageStyles() []PageStyle {
+	return []PageStyle{PagesPlain, PagesGerman, PagesJapanese, PagesRegistrationBesideLogin, PagesRadioConsent,
+		PagesHoneypot, PagesStaySignedIn, PagesFormaction, PagesBaseHref, PagesSloppyHTML, PagesUnknownWords}
+}
+
+// NeedsHints reports whether a reader of the style's pages needs the
+// profile's interaction hints (interaction.approve, interaction.deny) to
+// act: true only for PagesUnknownWords. Its consent buttons differ neither
+// in words the reader knows, nor in look, nor in value, so any choice
+// without a hint would be a guess, and a guess could approve where the
+// scenario denies (or the reverse) and put a false finding on the server.
+// It is the style a reader must refuse to guess on: without hints the run
+// cannot be judged (an ambiguous error naming the buttons and the hint);
+// with them it passes like every other style.
+func (p PageStyle) NeedsHints() bool { return p == PagesUnknownWords }
+
+// ParsePageStyle returns the page style named exactly s.
+func ParsePageStyle(s string) (PageStyle, error) {
+	if p := PageStyle(s); slices.Contains(PageStyles(), p) {
+		return p, nil
+	}
+	return "", fmt.Errorf("refserver: unknown page style %q (want one of %s)", s, joinNames(PageStyles()))
+}
+
 // Config is the kind of authorization server the reference server plays.
 // The zero Config is the conformant server that offers every implicit
 // response type and asks consent every time.
@@ -121,6 +198,9 @@ type Config struct {
 	// and every dynamic registration is refused (RFC 7591 §3.2.2
 	// invalid_client_metadata).
 	RefuseAll bool
+	// Pages is how the login and consent pages are written; "" means
+	// PagesPlain.
+	Pages PageStyle
 }
 
 // Config string keys (ParseConfig).
@@ -129,6 +209,7 @@ const (
 	configRefusal   = "refusal"
 	configConsent   = "consent"
 	configRefuseAll = "refuse-all"
+	configPages     = "pages"
 )
 
 // ParseConfig reads a compact configuration, as one command-line flag or a
@@ -138,6 +219,7 @@ const (
 //	refusal=SHAPE      one of Refusals(), e.g. "refusal=query-unauthorized"
 //	consent=POLICY     one of Consents(), e.g. "consent=remembered"
 //	refuse-all         Config.RefuseAll
+//	pages=STYLE        one of PageStyles(), e.g. "pages=german"
 //
 // Spaces around items and values are ignored; each item may appear once.
 // The empty string is the zero Config. The result is normalised: the
@@ -169,8 +251,10 @@ func ParseConfig(s string) (Config, error) {
 			c.Consent, err = ParseConsent(value)
 		case key == configRefuseAll && !hasValue:
 			c.RefuseAll = true
+		case key == configPages && hasValue:
+			c.Pages, err = ParsePageStyle(value)
 		default:
-			err = fmt.Errorf("refserver: config item %q is not offer=…, refusal=…, consent=… or refuse-all", strings.TrimSpace(item))
+			err = fmt.Errorf("refserver: config item %q is not offer=…, refusal=…, consent=…, refuse-all or pages=…", strings.TrimSpace(item))
 		}
 		if err != nil {
 			return Config{}, err
@@ -194,6 +278,9 @@ func (c Config) String() string {
 	}
 	if c.RefuseAll {
 		items = append(items, configRefuseAll)
+	}
+	if c.Pages != "" {
+		items = append(items, configPages+"="+string(c.Pages))
 	}
 	return strings.Join(items, ";")
 }
@@ -265,6 +352,11 @@ func (c Config) normalised() (Config, error) {
 	}
 	if c.Consent != "" {
 		if _, err := ParseConsent(string(c.Consent)); err != nil {
+			return Config{}, err
+		}
+	}
+	if c.Pages != "" {
+		if _, err := ParsePageStyle(string(c.Pages)); err != nil {
 			return Config{}, err
 		}
 	}

@@ -51,6 +51,12 @@ func TestParseConfig(t *testing.T) {
 			Config{Refusal: RefusalPageAfterLogin, RefuseAll: true}},
 		{"refusal=fragment-unsupported;consent=always", "refusal=fragment-unsupported;consent=always",
 			Config{Refusal: RefusalFragmentUnsupported, Consent: ConsentAlways}},
+		{"pages=german", "pages=german", Config{Pages: PagesGerman}},
+		{"pages=plain", "pages=plain", Config{Pages: PagesPlain}},
+		{" pages = base-href ; offer=token;consent=none", "offer=token;consent=none;pages=base-href",
+			Config{ResponseTypes: []string{"token"}, Consent: ConsentNone, Pages: PagesBaseHref}},
+		{"pages=stay-signed-in;refuse-all", "refuse-all;pages=stay-signed-in", Config{RefuseAll: true, Pages: PagesStaySignedIn}},
+		{"pages=unknown-words", "pages=unknown-words", Config{Pages: PagesUnknownWords}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := ParseConfig(tc.in)
@@ -73,6 +79,7 @@ func TestParseConfig(t *testing.T) {
 		"offer=", "offer=code", "offer=TOKEN", "offer=token|token", "offer=token id_token|id_token token",
 		"offer=token|", "offer=id_token  token", "refusal=", "refusal=fragment", "consent=sometimes",
 		"refuse-all=true", "offer", "frobnicate=1", "consent=none;consent=none", ";", "offer=token;",
+		"pages", "pages=", "pages=German", "pages=klingon", "pages=german|japanese", "pages=german;pages=german",
 	} {
 		if c, err := ParseConfig(junk); err == nil {
 			t.Errorf("ParseConfig(%q) = %#v, want an error", junk, c)
@@ -86,6 +93,20 @@ func TestParseConfig(t *testing.T) {
 	for _, c := range Consents() {
 		if got, err := ParseConsent(string(c)); err != nil || got != c {
 			t.Errorf("ParseConsent(%q) = %q, %v", c, got, err)
+		}
+	}
+	for _, p := range PageStyles() {
+		if got, err := ParsePageStyle(string(p)); err != nil || got != p {
+			t.Errorf("ParsePageStyle(%q) = %q, %v", p, got, err)
+		}
+		c := Config{Pages: p}
+		if again, err := ParseConfig(c.String()); err != nil || !reflect.DeepEqual(again, c) {
+			t.Errorf("round trip of %#v: %#v, %v", c, again, err)
+		}
+		// Only the style whose consent buttons no reader can tell apart
+		// needs the profile's hints.
+		if p.NeedsHints() != (p == PagesUnknownWords) {
+			t.Errorf("%q.NeedsHints() = %t", p, p.NeedsHints())
 		}
 	}
 }
@@ -116,6 +137,7 @@ func TestStartRejectsInvalidConfig(t *testing.T) {
 		{ResponseTypes: []string{"token", "token"}},
 		{Refusal: "redirect"},
 		{Consent: "later"},
+		{Pages: "klingon"},
 	} {
 		if s, err := Start(Options{Config: cfg}); err == nil {
 			_ = s.Close()

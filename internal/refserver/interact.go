@@ -140,6 +140,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.unknownRequest(w)
 		return
 	}
+	if s.botSuspected(w, form) { // Config.Pages honeypot
+		return
+	}
 	user, pw := form.Get(fieldUsername), form.Get(fieldPassword)
 	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(username)) == 1
 	pwOK := subtle.ConstantTimeCompare([]byte(pw), []byte(s.password)) == 1
@@ -160,7 +163,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if s.faults.on(FaultLogin307) {
 		status = http.StatusTemporaryRedirect
 	}
-	w.Header().Set("Location", "/consent?"+fieldRequestID+"="+url.QueryEscape(id))
+	w.Header().Set("Location", s.afterLogin(id))
 	w.WriteHeader(status)
 }
 
@@ -311,8 +314,7 @@ func (s *Server) submitConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	decision := form.Get(fieldDecision)
 	if decision != "allow" && decision != "deny" {
-		s.renderError(w, http.StatusBadRequest, "No decision",
-			"Choose Allow or Deny.")
+		s.noDecision(w, pr, se.username)
 		return
 	}
 	pr, ok = s.takePending(id) // answered once

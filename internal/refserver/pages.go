@@ -76,13 +76,16 @@ type loginPage struct {
 type consentPage struct {
 	ClientID, Username, CSRF, RequestID string
 	Scopes                              []string
+	Error                               string // the radio-consent style's "choose one" only
 }
 
-// renderPage executes one template into a buffer, then writes it, so a
-// template error never leaves half a page.
+// renderPage executes one template, in the configured page style
+// (pagestyles.go), into a buffer, then writes it, so a template error never
+// leaves half a page.
 func (s *Server) renderPage(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+	set, styled := s.pageTemplate(name)
+	if err := set.ExecuteTemplate(&buf, styled, data); err != nil {
 		http.Error(w, "internal error rendering page", http.StatusInternalServerError)
 		return
 	}

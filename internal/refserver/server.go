@@ -276,6 +276,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/authorize", s.handleAuthorize)
 	mux.HandleFunc("/login", s.handleLogin)
 	mux.HandleFunc("/consent", s.handleConsent)
+	s.routeStyles(mux) // Config.Pages: /kmsi, /ui/… (pagestyles.go)
 	mux.HandleFunc("/userinfo", s.handleUserinfo)
 	mux.HandleFunc("/jwks", s.handleJWKS)
 	mux.HandleFunc("/register", s.handleRegister)

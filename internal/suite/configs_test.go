@@ -68,12 +68,26 @@ func TestConformantConfigurations(t *testing.T) {
 			{denial, "passed", ""},
 		}})
 	}
+	// Every page style (a language, a layout, markup) passes with no hints in
+	// the profile: the page reader finds the forms and controls by itself.
+	for _, style := range refserver.PageStyles() {
+		if style != refserver.PagesPlain && !style.NeedsHints() {
+			tests = append(tests, struct {
+				config string
+				rt     string
+				expect []expect
+			}{"pages=" + string(style), "token", []expect{{denial, "passed", ""}}})
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.config, func(t *testing.T) {
 			env := referenceEnvWith(t, refserver.Options{Config: mustParseConfig(t, tt.config)})
 			if got := env.cfg.Target.ResponseType; got != tt.rt {
 				t.Errorf("response type under test %q, want %q", got, tt.rt)
 			}
+			// Scenarios at once, so that the max_age scenarios' waits overlap
+			// the rest; verdicts do not depend on the order.
+			env.cfg.Concurrency = 4
 			rep := env.run(t, true, true)
 			for _, r := range rep.Results {
 				if r.Verdict != suite.Passed && r.Verdict != suite.Skipped {
