@@ -212,6 +212,58 @@ Feature: Redirect URIs crafted to slip past the comparison
       | its host as userinfo before evil.example | https://client.example.com@evil.example/cb |
       | a subdomain of its host                  | https://evil.client.example.com/cb         |
 
+  @RDR-24 @must
+  Scenario Outline: An unregistered redirect URI is never redirected to, even when <another error>
+    RFC 6749 §4.2.2.1: "If the request fails due to a missing, invalid, or mismatching
+    redirection URI [...] the authorization server SHOULD inform the resource owner of the
+    error and MUST NOT automatically redirect the user-agent to the invalid redirection
+    URI." Only errors of a request whose redirect URI is valid are sent to it (§3.1.2.4),
+    so the redirect URI is checked before anything else. The request names
+    "https://client.example.com/cb/x" for "https://client.example.com/cb" and has a second
+    error; sending that error to the unregistered URI is a failure.
+
+    Given an authorization request from the implicit client
+    And the redirect URI is the registered one with a further path segment
+    And <the second error>
+    When the resource owner signs in and approves the request
+    Then the browser is never sent to the unregistered redirect URI, not even with an error
+
+    Examples:
+      | another error                     | the second error                                                                              |
+      | the response_type is unknown      | the response_type is "tokenx"                                                                 |
+      | the scope is unknown              | the request asks for the scope "unknown_xyz"                                                  |
+      | the state is sent twice           | the request carries the state twice, as "first-state-0123" and then "second-state-0123"       |
+
+  @RDR-24 @must
+  Scenario: An unregistered redirect URI is never redirected to, even when prompt=none finds no session
+    RFC 6749 §4.2.2.1 and OpenID Connect Core §3.1.2.1: prompt=none without a session at
+    the server is answered with login_required — but only through a valid redirect URI.
+    The request names "https://client.example.com/cb/x" and is sent from a fresh browser.
+
+    Given an authorization request from the implicit client
+    And the redirect URI is the registered one with a further path segment
+    And the request asks for the prompt "none"
+    When the browser sends the request without a session at the server
+    Then the browser is never sent to the unregistered redirect URI, not even with an error
+
+  @RDR-24 @must
+  Scenario Outline: An unregistered redirect URI is never redirected to, even when the "<response type>" request has no nonce
+    RFC 6749 §4.2.2.1 and OpenID Connect Core §3.2.2.1: the implicit flow's nonce is
+    REQUIRED, and its absence is an error for the client — to be sent only through a
+    valid redirect URI. The request names "https://client.example.com/cb/x" and carries
+    no nonce. Skipped when the target does not offer the response type.
+
+    Given an OpenID Connect request for "<response type>" from the implicit client
+    And the redirect URI is the registered one with a further path segment
+    And the OpenID Connect request carries no nonce
+    When the resource owner signs in and approves the request
+    Then the browser is never sent to the unregistered redirect URI, not even with an error
+
+    Examples:
+      | response type  |
+      | id_token token |
+      | id_token       |
+
   @RDR-16 @should
   Scenario: A redirect URI with its percent-encoding in other-case hex is not redirected to
     RFC 3986 §6.2.2.1 makes "%c3%a9" and "%C3%A9" equivalent after normalisation, but

@@ -51,6 +51,41 @@ Feature: The access token response
     When the resource owner signs in and approves the request
     Then the access token is accepted by the userinfo endpoint
 
+  @TOK-10 @must
+  Scenario: The protected resource refuses a request without an access token
+    RFC 6750 §3: when a request "does not include authentication credentials", the
+    resource server "MUST include the HTTP "WWW-Authenticate" response header field",
+    with the scheme Bearer; §3.1: the answer is 401, and it should carry no error code.
+    The userinfo endpoint is asked without an Authorization header, after the access
+    token of the same flow was accepted there. Skipped when the target profile names no
+    userinfo endpoint, or when the flow's own token is refused there too.
+
+    Given an authorization request from the implicit client
+    When the resource owner signs in and approves the request
+    Then the userinfo endpoint refuses a request without an access token, with a Bearer challenge
+
+  @TOK-10 @must
+  Scenario Outline: The protected resource refuses <a bad token>
+    RFC 6750 §3: a request whose token does not enable access is answered with the
+    "WWW-Authenticate" header field; §3.1 invalid_token: "The access token provided is
+    expired, revoked, malformed, or invalid for other reasons. The resource SHOULD
+    respond with the HTTP 401 (Unauthorized) status code." So the answer is 401 with
+    WWW-Authenticate: Bearer error="invalid_token". The changed token is the flow's own
+    with its middle character replaced by the next letter or digit ("k" for "j"); the
+    random one is base64url, as long as the flow's. Accepting either is a failure; a
+    Bearer challenge with another status or without invalid_token is a warning. Skipped
+    when the target profile names no userinfo endpoint, or when the flow's own token is
+    refused there too.
+
+    Given an authorization request from the implicit client
+    When the resource owner signs in and approves the request
+    Then the userinfo endpoint refuses <a bad token>, with a Bearer challenge naming invalid_token
+
+    Examples:
+      | a bad token                                 |
+      | the access token with one character changed |
+      | a random token of the same length           |
+
   @FRAG-03 @must
   Scenario: The response decodes as form-urlencoded UTF-8
     RFC 6749 Appendix B: the parameters are encoded with application/x-www-form-urlencoded

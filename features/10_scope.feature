@@ -10,7 +10,9 @@ Feature: The scope parameter
     "If the issued access token scope is different from the one requested by the
     client, the authorization server MUST include the "scope" response parameter".
     Asking for the client's scope plus "unknown_xyz": invalid_scope, or a token whose
-    returned scope leaves unknown_xyz out.
+    returned scope leaves unknown_xyz out. A refusal on an error page is a warning: the
+    client and its redirect URI are valid, so §4.2.2.1 has the server inform the client
+    "by adding the following parameters to the fragment component of the redirection URI".
 
     Given an authorization request from the implicit client
     And the request asks for the client's scope followed by "unknown_xyz"

@@ -23,6 +23,7 @@ func registerRedirectSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the redirect URI is the registered one followed by "([^"]*)"$`, redirectURIWithSuffix)
 
 	sc.Then(`^the browser is never sent to the redirect URI$`, neverRedirected)
+	sc.Then(`^the browser is never sent to the unregistered redirect URI, not even with an error$`, redirectURIValidatedFirst)
 	sc.Then(`^the browser is sent to the registered redirect URI exactly$`, sentToRegisteredURI)
 
 	sc.Given(`^an authorization request from the client with several registered redirect URIs$`, requestFromTwoURIsClient)
@@ -337,6 +338,14 @@ func neverRedirected(ctx context.Context) (context.Context, error) {
 			return err
 		}
 		return check.NeverRedirected(w.id(), w.ending)
+	})
+}
+
+// redirectURIValidatedFirst judges RDR-24: the request's other error is no
+// reason to use its unregistered redirect URI.
+func redirectURIValidatedFirst(ctx context.Context) (context.Context, error) {
+	return negativeAnyDecision(ctx, func(w *world) error {
+		return check.RedirectURIValidatedFirst(w.id(), w.ending, w.redirectURI)
 	})
 }
 

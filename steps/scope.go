@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -37,8 +38,19 @@ func negativeAccessToken(ctx context.Context, judge func(w *world) error) (conte
 	return negative(ctx, judge)
 }
 
+// unknownScopeNotGranted judges SCOPE-01. An error page where a redirect
+// was due is a warning, not a skip; but it counts, like a refusal, only when
+// the same request without the unknown scope is served (positive control).
 func unknownScopeNotGranted(ctx context.Context, scope string) (context.Context, error) {
-	return negativeAccessToken(ctx, func(w *world) error { return check.UnknownScopeNotGranted(w.id(), w.ending, scope) })
+	return negativeAccessToken(ctx, func(w *world) error {
+		verdict := check.UnknownScopeNotGranted(w.id(), w.ending, scope)
+		if f := (*check.Finding)(nil); errors.As(verdict, &f) && f.Warning {
+			if err := w.controlled(ctx, nil); err != nil {
+				return err
+			}
+		}
+		return verdict
+	})
 }
 
 func defaultScopeOrInvalid(ctx context.Context) (context.Context, error) {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,6 +22,8 @@ func registerTokenSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the response holds a non-empty access token$`, nonEmptyAccessToken)
 	sc.Then(`^the response names the token type$`, namesTokenType)
 	sc.Then(`^the access token is accepted by the userinfo endpoint$`, tokenAcceptedByUserinfo)
+	sc.Then(`^the userinfo endpoint refuses a request without an access token, with a Bearer challenge$`, userinfoRefusesNoToken)
+	sc.Then(`^the userinfo endpoint refuses (the access token with one character changed|a random token of the same length), with a Bearer challenge naming invalid_token$`, userinfoRefusesBadToken)
 
 	sc.Given(`^the request also asks for offline access$`, asksOfflineAccess)
 	sc.Given(`^the request names no scope at all$`, namesNoScope)
@@ -232,4 +235,89 @@ func tokenAcceptedByUserinfo(ctx context.Context) (context.Context, error) {
 		}
 		return check.ResourceAccepts(w.id(), endpoint, ans.Status, ans.WWWAuthenticate)
 	})
+}
+
+// badTokens make, from the flow's own access token, the tokens TOK-10
+// presents in its place.
+var badTokens = map[string]func(own string) string{
+	"the access token with one character changed": alteredToken,
+	"a random token of the same length":           randomToken,
+}
+
+func userinfoRefusesNoToken(ctx context.Context) (context.Context, error) {
+	// resource.Get sends no Authorization header for an empty token.
+	return userinfoRefuses(ctx, "a request without an access token", func(string) string { return "" })
+}
+
+func userinfoRefusesBadToken(ctx context.Context, which string) (context.Context, error) {
+	return userinfoRefuses(ctx, "a request bearing "+which, badTokens[which])
+}
+
+// userinfoRefuses presents bad(the flow's own access token) — "" for none —
+// at the userinfo endpoint and judges the refusal. Its positive control is
+// the flow's own token, which must be accepted there in the same scenario:
+// an endpoint that refuses every token proves nothing by refusing this one.
+func userinfoRefuses(ctx context.Context, what string, bad func(own string) string) (context.Context, error) {
+	w := worldFrom(ctx)
+	endpoint := w.t.Profile.UserinfoEndpoint
+	if endpoint == "" {
+		return ctx, w.skipBecause("the target profile names no userinfo_endpoint (and discovery gave none)")
+	}
+	return negativeAccessToken(ctx, func(w *world) error {
+		own, _ := w.ending.Response().Get("access_token")
+		if !check.Succeeded(w.ending) || own == "" {
+			return w.skipBecause("cannot judge: the flow issued no access token to compare with (the flow %s)", w.ending.Describe())
+		}
+		ctl, err := resource.Get(ctx, w.sideClient("userinfo (the positive control: the flow's own access token)"), endpoint, own)
+		if err != nil {
+			return w.harnessErr(fmt.Errorf("the positive control (the flow's own access token): %w", err))
+		}
+		if check.ResourceAccepts(w.id(), endpoint, ctl.Status, ctl.WWWAuthenticate) != nil {
+			return w.skipBecause("cannot judge: the userinfo endpoint refuses the flow's own access token too (HTTP %d), so refusing %s proves nothing", ctl.Status, what)
+		}
+		presented := bad(own)
+		ans, err := resource.Get(ctx, w.sideClient("userinfo ("+what+")"), endpoint, presented)
+		if err != nil {
+			return w.harnessErr(err)
+		}
+		return check.ResourceRefuses(w.id(), endpoint, what, presented != "", ans.Status, ans.WWWAuthenticate)
+	})
+}
+
+// alteredToken is token with one character changed to the next of its kind
+// (letter or digit), so that only the value differs from a live token, not
+// its length or alphabet. The character is taken from the middle: the last
+// characters of a base64 signature may carry bits that are never decoded.
+func alteredToken(token string) string {
+	b := []byte(token)
+	for k := range b {
+		i := (len(b)/2 + k) % len(b)
+		if c, ok := nextOfKind(b[i]); ok {
+			b[i] = c
+			return string(b)
+		}
+	}
+	return token + "x" // no letter or digit to change (never a real token)
+}
+
+// nextOfKind is the letter or digit after c, cyclically ('z' → 'a').
+func nextOfKind(c byte) (byte, bool) {
+	for _, kind := range []string{"abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"} {
+		if i := strings.IndexByte(kind, c); i >= 0 {
+			return kind[(i+1)%len(kind)], true
+		}
+	}
+	return c, false
+}
+
+// randomToken is a random base64url string as long as own: a well-formed
+// token of the right length that the server never issued.
+func randomToken(own string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	b := make([]byte, len(own))
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24)
+	for i := range b {
+		b[i] = alphabet[b[i]&63]
+	}
+	return string(b)
 }

@@ -68,6 +68,7 @@ type world struct {
 	many manyFlows  // tokens of several flows (TOK-08)
 	sec  securityProbe
 	reg  *registrationProbe
+	oidc oidcSessions // sign-ins of OpenID Connect scenarios (OIDC-10 … OIDC-12)
 }
 
 // comparison is the second flow of a scenario that compares two requests.

@@ -1,6 +1,5 @@
 // Transcribed from the shared requirement catalogue, /work/shared/spec/requirements.md
 // (outside this repository; its table §1.2): each row with the first source it cites.
-// Its rows OIDC-10 … OIDC-13, TOK-10 and RDR-24 are not transcribed yet.
 
 package check
 
@@ -58,6 +57,7 @@ var catalogue = []Requirement{
 	{ID: "RDR-21", Clause: "RFC 6749 §4.2.2.1", Level: "MUST NOT", Summary: "No fallback to a registered URI when the given one is invalid."},
 	{ID: "RDR-22", Clause: "RFC 6749 §3.1.2.4", Level: "MUST NOT; SHOULD inform", Summary: "The invalid-redirect check holds at every stage."},
 	{ID: "RDR-23", Clause: "RFC 6749 §3.1.2.2, §10.6", Level: "MUST", Summary: "Public and implicit clients must register a redirect URI."},
+	{ID: "RDR-24", Clause: "RFC 6749 §3.1.2.4, §4.2.2.1", Level: "MUST NOT", Summary: "The redirect URI is validated before anything else is reported through it."},
 	{ID: "STATE-01", Clause: "RFC 6749 §4.2.2", Level: "REQUIRED if sent", Summary: "`state` is echoed exactly on success."},
 	{ID: "STATE-02", Clause: "RFC 6749 §4.2.2.1", Level: "REQUIRED", Summary: "`state` is echoed on every error redirect."},
 	{ID: "STATE-03", Clause: "RFC 6749 A.5 (VSCHAR %x20-7E), App. B", Level: "MUST (exact echo)", Summary: "A state containing characters that need encoding."},
@@ -83,6 +83,7 @@ var catalogue = []Requirement{
 	{ID: "TOK-07", Clause: "OAuth Multiple Response Types §5", Level: "—", Summary: "A plain `token` request returns only token parameters."},
 	{ID: "TOK-08", Clause: "RFC 6749 §10.10", Level: "MUST", Summary: "Tokens are unguessable and unique."},
 	{ID: "TOK-09", Clause: "RFC 6749 §7, §10.16", Level: "— / MUST NOT for authentication use", Summary: "The token works at the resource server and is audience-restricted."},
+	{ID: "TOK-10", Clause: "RFC 6750 §3, §3.1", Level: "MUST", Summary: "The resource server refuses an invalid or missing token, with `WWW-Authenticate`."},
 	{ID: "SCOPE-01", Clause: "RFC 6749 §3.3, §4.2.2.1", Level: "MAY ignore / error", Summary: "An unknown scope."},
 	{ID: "SCOPE-02", Clause: "RFC 6749 §3.3", Level: "MUST", Summary: "An omitted scope gets the default or `invalid_scope`."},
 	{ID: "SCOPE-03", Clause: "RFC 6749 §3.3, A.4", Level: "MUST (syntax)", Summary: "Scope tokens are NQCHAR, case-sensitive and order-free."},
@@ -114,9 +115,13 @@ var catalogue = []Requirement{
 	{ID: "OIDC-04", Clause: "OpenID Connect Core §2, §3.1.3.7", Level: "MUST", Summary: "The ID token is signed (never `alg=none` from the authorization endpoint), and `iss`, `aud`, `exp`, `iat` are valid."},
 	{ID: "OIDC-05", Clause: "OAuth Multiple Response Types §3", Level: "SHOULD NOT", Summary: "`response_type=id_token` returns no `access_token` or `code`."},
 	{ID: "OIDC-06", Clause: "OpenID Connect Core §3.1.2.1, §3.2.2.1", Level: "REQUIRED; MUST NOT http", Summary: "`redirect_uri` is required and exact; implicit needs https except for native localhost."},
-	{ID: "OIDC-07", Clause: "OpenID Connect Core §3.1.2.2", Level: "—", Summary: "Without the `openid` scope the request is plain OAuth."},
+	{ID: "OIDC-07", Clause: "OpenID Connect Core §3.1.2.1, §3.1.2.2", Level: "— (unspecified)", Summary: "Without the `openid` scope the request is plain OAuth."},
 	{ID: "OIDC-08", Clause: "OAuth Multiple Response Types §3, §5", Level: "MUST NOT", Summary: "No query encoding for `id_token` response types."},
 	{ID: "OIDC-09", Clause: "OpenID Connect Core §3.1.2.6, §3.2.2.6", Level: "MUST", Summary: "`prompt=none` with no session returns an interaction error in the fragment."},
+	{ID: "OIDC-10", Clause: "OpenID Connect Core §3.1.2.1 (prompt=login)", Level: "SHOULD re-authenticate; MUST error if it cannot", Summary: "`prompt=login` forces a fresh login even with a live session."},
+	{ID: "OIDC-11", Clause: "OpenID Connect Core §3.1.2.1 (max_age), §2 (auth_time)", Level: "MUST", Summary: "`max_age` bounds the session's age, and `auth_time` is returned when it is used."},
+	{ID: "OIDC-12", Clause: "OpenID Connect Core §2 (sub), §5.7, §5.3.2", Level: "MUST", Summary: "`sub` is stable for the same user, and userinfo returns the same `sub`."},
+	{ID: "OIDC-13", Clause: "OpenID Connect Core §3.1.3.7, §10.1", Level: "MUST", Summary: "The ID token's `kid` (when present) names a key of the JWKS, and `iat` is not in the future."},
 }
 
 // byID indexes catalogue by ID, built once at package initialisation, so that

@@ -9,7 +9,7 @@ import (
 	"github.com/implicitspec/implicitspec/internal/idtoken"
 )
 
-// The OpenID Connect implicit judgements (catalogue rows OIDC-01 … OIDC-09).
+// The OpenID Connect implicit judgements (catalogue rows OIDC-01 … OIDC-13).
 
 // IDToken judges OIDC-02, OIDC-03 and OIDC-04: the flow ends at the client with
 // a successful response carrying one ID token (OpenID Connect Core §3.2.2.5),
@@ -37,13 +37,17 @@ func IDToken(id string, e *Ending) (*idtoken.Token, error) {
 	return tok, nil
 }
 
-// NoIDToken judges OIDC-07: no ID token is issued, anywhere.
+// NoIDToken judges OIDC-07: no ID token is issued, anywhere, to a request
+// without the openid scope. An ID token issued is a warning, not a failure:
+// OpenID Connect Core §3.1.2.1 says that without openid "the behavior is
+// entirely unspecified".
 func NoIDToken(id string, e *Ending) error {
 	if !e.Left {
 		return nil
 	}
 	if w := e.carriers("id_token"); len(w) > 0 {
-		return Fail(id, "an id_token was issued in the %s (%s)", strings.Join(w, " and "), e.Describe())
+		return Warn(id, "without the openid scope the behaviour is unspecified, and an id_token was issued in the %s (%s): expected invalid_scope or invalid_request",
+			strings.Join(w, " and "), e.Describe())
 	}
 	return nil
 }
@@ -205,6 +209,138 @@ func oidcStateIn(id string, ps fragment.Params, sent string) error {
 		return Fail(id, "state not echoed on the error response: sent %d characters, got no state parameter", len(sent))
 	case got != sent:
 		return Fail(id, "state not echoed on the error response: sent %q, got %q", sent, got)
+	}
+	return nil
+}
+
+// reauthErrors are the answers OpenID Connect Core §3.1.2.1 names for a
+// server that cannot re-authenticate the resource owner ("typically
+// login_required"; interaction_required is the general code of §3.1.2.6).
+var reauthErrors = []string{"login_required", "interaction_required"}
+
+// FreshLogin judges OIDC-10 and OIDC-11: a request that asks for a fresh
+// sign-in (prompt=login, or a max_age the session is older than) from a
+// signed-in browser shows the login page again, or is answered
+// login_required (OpenID Connect Core §3.1.2.1). asked names what the
+// request sent ("prompt=login", "max_age=0"); loginShown is whether the
+// browser was shown a login page.
+func FreshLogin(id string, e *Ending, asked string, loginShown bool) error {
+	if loginShown {
+		return nil
+	}
+	if ps, ok := e.ErrorParams(); ok {
+		code, _ := ps.Get("error")
+		if slices.Contains(reauthErrors, code) {
+			return nil
+		}
+		return Fail(id, "%s from a signed-in browser: expected a fresh sign-in or error=login_required, got error=%s (%s)", asked, code, e.Describe())
+	}
+	for _, name := range tokenParams {
+		if w := e.carriers(name); len(w) > 0 {
+			return Fail(id, "%s from a signed-in browser: expected a fresh sign-in or error=login_required, but %s was issued in the %s without asking the resource owner to sign in again",
+				asked, name, strings.Join(w, " and "))
+		}
+	}
+	return Fail(id, "%s from a signed-in browser: expected a fresh sign-in or error=login_required, but the flow %s without a login page", asked, e.Describe())
+}
+
+// AuthTime judges OIDC-11: the ID token of a request with max_age carries
+// auth_time (OpenID Connect Core §2: "When a max_age request is made [...]
+// this Claim is REQUIRED"), the time of a sign-in, so no later than the
+// token's iat (the server's own clock: no skew) nor than now, the harness
+// clock, with idtoken.Leeway. earlierIat is the iat of the browser's earlier
+// ID token when a fresh sign-in has been made since, at least a second later:
+// auth_time must then report that sign-in, not the earlier one. nil when no
+// fresh sign-in was made; ignored when it lies in the future.
+func AuthTime(id string, tok *idtoken.Token, now time.Time, earlierIat *float64) error {
+	c := tok.Claims
+	switch {
+	case c.AuthTime == nil && c.Has["auth_time"]:
+		return Fail(id, "auth_time is not a number (NumericDate)")
+	case c.AuthTime == nil:
+		return Fail(id, "max_age was sent, but the ID token carries no auth_time claim")
+	case !idtoken.Finite(*c.AuthTime):
+		return Fail(id, "auth_time is not a finite number")
+	}
+	at := idtoken.Time(*c.AuthTime)
+	if c.Iat != nil && idtoken.Finite(*c.Iat) && at.After(idtoken.Time(*c.Iat).Add(time.Second)) {
+		return Fail(id, "auth_time %s is later than the ID token's iat %s: the sign-in it reports had not happened when the token was issued",
+			stamp(at), stamp(idtoken.Time(*c.Iat)))
+	}
+	if at.After(now.Add(idtoken.Leeway)) {
+		return Fail(id, "auth_time %s is later than the sign-in could have been: it is in the future of the harness clock (now %s)", stamp(at), stamp(now))
+	}
+	// An earlier iat in the future of the harness clock says nothing about
+	// when the sign-in was (OIDC-04 and OIDC-13 judge such an iat).
+	if earlierIat != nil && idtoken.IssuedAhead(idtoken.Claims{Iat: earlierIat}, now, idtoken.Leeway) != "" {
+		earlierIat = nil
+	}
+	if earlierIat != nil && at.Before(idtoken.Time(*earlierIat).Add(time.Second)) {
+		return Fail(id, "auth_time %s reports a sign-in made before the browser's earlier ID token was issued (iat %s), not the fresh sign-in max_age asked for",
+			stamp(at), stamp(idtoken.Time(*earlierIat)))
+	}
+	return nil
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// SameSub judges OIDC-12: two ID tokens of the same resource owner for the
+// same client name the same sub (OpenID Connect Core §2 sub: "A locally
+// unique and never reassigned identifier within the Issuer for the
+// End-User"; §5.7: sub and iss are "the only Claims that an RP can rely upon
+// as a stable identifier for the End-User").
+func SameSub(id string, first, second *idtoken.Token) error {
+	if first.Claims.Sub != second.Claims.Sub {
+		return Fail(id, "two sign-ins of the same resource owner got different sub values: expected the same, got %q and %q",
+			first.Claims.Sub, second.Claims.Sub)
+	}
+	return nil
+}
+
+// UserinfoSub judges OIDC-12: the userinfo endpoint, asked with the access
+// token issued with the ID token, names the ID token's sub (OpenID Connect
+// Core §5.3.2: "The sub Claim in the UserInfo Response MUST be verified to
+// exactly match the sub Claim in the ID Token"). sub and hasSub are the
+// userinfo answer's.
+func UserinfoSub(id string, tok *idtoken.Token, sub string, hasSub bool) error {
+	switch {
+	case !hasSub:
+		return Fail(id, "the userinfo answer carries no sub (a string): expected %q, the ID token's", tok.Claims.Sub)
+	case sub != tok.Claims.Sub:
+		return Fail(id, "the userinfo answer names another sub than the ID token: expected %q, got %q", tok.Claims.Sub, sub)
+	}
+	return nil
+}
+
+// IDTokenKid judges OIDC-13: the ID token's kid, when it has one, names a
+// key of the server's JWKS (OpenID Connect Core §10.1.1: the kid indicates
+// "which key is to be used to validate the signature"; a verifier that
+// "sees an unfamiliar kid value" fetches the jwks_uri again). jwks is the
+// last document fetched; refetched says it was fetched a second time for
+// the kid.
+func IDTokenKid(id string, tok *idtoken.Token, jwks []byte, refetched bool) error {
+	known, err := tok.KidKnown(jwks)
+	switch {
+	case err != nil:
+		return Fail(id, "the ID token's kid %q cannot be looked up: %v", tok.Header.Kid, err)
+	case known:
+		return nil
+	case refetched:
+		return Fail(id, "the ID token's kid %q names no key of the JWKS at jwks_uri, also when fetched again (so not a key rotation)", tok.Header.Kid)
+	}
+	return Fail(id, "the ID token's kid %q names no key of the JWKS at jwks_uri", tok.Header.Kid)
+}
+
+// IatNotAhead judges OIDC-13: the ID token's iat lies no more than ahead of
+// now, the harness clock (OpenID Connect Core §3.1.3.7 (10): "The iat Claim
+// can be used to reject tokens that were issued too far away from the
+// current time"; the catalogue allows 5 minutes).
+func IatNotAhead(id string, tok *idtoken.Token, now time.Time, ahead time.Duration) error {
+	if tok.Claims.Iat == nil || !idtoken.Finite(*tok.Claims.Iat) {
+		return Fail(id, "the ID token has no iat claim (a number), so when it was issued cannot be judged")
+	}
+	if p := idtoken.IssuedAhead(tok.Claims, now, ahead); p != "" {
+		return Fail(id, "expected iat at most %s ahead of the harness clock, but %s", ahead, p)
 	}
 	return nil
 }

@@ -45,6 +45,14 @@ func TestOIDCEndingChecks(t *testing.T) {
 		{"no id token: error page", func(e *Ending) error { return NoIDToken("OIDC-07", e) }, errorPage, ""},
 		{"no id token: issued", func(e *Ending) error { return NoIDToken("OIDC-07", e) }, redirect(cb + "#id_token=" + idt), "an id_token was issued in the fragment"},
 
+		{"fresh login: login shown", func(e *Ending) error { return FreshLogin("OIDC-10", e, "prompt=login", true) }, redirect(cb + "#id_token=" + idt), ""},
+		{"fresh login: login_required", func(e *Ending) error { return FreshLogin("OIDC-11", e, "max_age=0", false) }, redirect(cb + "#error=login_required&state=s"), ""},
+		{"fresh login: interaction_required", func(e *Ending) error { return FreshLogin("OIDC-11", e, "max_age=0", false) }, redirect(cb + "#error=interaction_required"), ""},
+		{"fresh login: tokens without login", func(e *Ending) error { return FreshLogin("OIDC-10", e, "prompt=login", false) },
+			redirect(cb + "#access_token=t&id_token=" + idt), "OpenID Connect Core §3.1.2.1 (prompt=login) (OIDC-10): prompt=login from a signed-in browser: expected a fresh sign-in or error=login_required, but access_token was issued in the fragment without asking"},
+		{"fresh login: other error", func(e *Ending) error { return FreshLogin("OIDC-11", e, "max_age=1", false) }, redirect(cb + "#error=invalid_request"), "got error=invalid_request"},
+		{"fresh login: error page", func(e *Ending) error { return FreshLogin("OIDC-11", e, "max_age=1", false) }, errorPage, "without a login page"},
+
 		{"id token only: ok", func(e *Ending) error { return IDTokenOnly("OIDC-05", e) }, redirect(cb + "#id_token=" + idt), ""},
 		{"id token only: access token", func(e *Ending) error { return IDTokenOnly("OIDC-05", e) }, redirect(cb + "#id_token=" + idt + "&access_token=t"), "answered with access_token in the fragment"},
 		{"id token only: code", func(e *Ending) error { return IDTokenOnly("OIDC-05", e) }, redirect(cb + "#id_token=" + idt + "&code=c"), "answered with code"},
@@ -68,6 +76,9 @@ func TestOIDCEndingChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.check(tt.ending)
+			if f, ok := err.(*Finding); ok && f.Warning != (f.ID == "OIDC-07") {
+				t.Errorf("warning grade %v for %s: only OIDC-07's unspecified case is a warning", f.Warning, f.ID)
+			}
 			wantFinding(t, err, tt.wantErr)
 			if err != nil && strings.Contains(err.Error(), idt) {
 				t.Errorf("the message quotes the ID token: %v", err)
@@ -120,5 +131,49 @@ func TestOIDCTokenChecks(t *testing.T) {
 				t.Errorf("the message quotes the access token: %v", tt.err)
 			}
 		})
+	}
+}
+
+func TestOIDCSessionAndKeyChecks(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	f := func(v float64) *float64 { return &v }
+	tok := func(claims string) *idtoken.Token { return mustToken(t, unsignedJWT("ES256", claims)) }
+	withKid := func(kid string) *idtoken.Token {
+		enc := base64.RawURLEncoding.EncodeToString
+		return mustToken(t, enc([]byte(`{"alg":"ES256","kid":"`+kid+`"}`))+"."+enc([]byte(`{"sub":"alice"}`))+".c2ln")
+	}
+	jwks := []byte(`{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`)
+	tests := []struct {
+		name    string
+		err     error
+		wantErr string
+	}{
+		{"auth_time: at the sign-in", AuthTime("OIDC-11", tok(`{"iat":1800000000,"auth_time":1799999998}`), now, f(1_799_999_990)), ""},
+		{"auth_time: no fresh sign-in", AuthTime("OIDC-11", tok(`{"iat":1800000000,"auth_time":1799990000}`), now, nil), ""},
+		{"auth_time: missing", AuthTime("OIDC-11", tok(`{"iat":1800000000}`), now, nil),
+			"OpenID Connect Core §3.1.2.1 (max_age), §2 (auth_time) (OIDC-11): max_age was sent, but the ID token carries no auth_time claim"},
+		{"auth_time: a string", AuthTime("OIDC-11", &idtoken.Token{Claims: idtoken.Claims{Has: map[string]bool{"auth_time": true}}}, now, nil), "not a number"},
+		{"auth_time: after iat", AuthTime("OIDC-11", tok(`{"iat":1800000000,"auth_time":1800000060}`), now, nil), "later than the ID token's iat"},
+		{"auth_time: in the future", AuthTime("OIDC-11", tok(`{"auth_time":1800003600}`), now, nil), "in the future of the harness clock"},
+		{"auth_time: the earlier sign-in", AuthTime("OIDC-11", tok(`{"iat":1800000000,"auth_time":1799999990}`), now, f(1_799_999_990)),
+			"reports a sign-in made before the browser's earlier ID token was issued (iat 2027-01-15T07:59:50Z)"},
+		{"auth_time: the earlier iat in the future", AuthTime("OIDC-11", tok(`{"iat":1800000000,"auth_time":1799999990}`), now, f(1_800_003_600)), ""},
+		{"same sub", SameSub("OIDC-12", tok(`{"sub":"alice"}`), tok(`{"sub":"alice"}`)), ""},
+		{"other sub", SameSub("OIDC-12", tok(`{"sub":"alice.1"}`), tok(`{"sub":"alice.2"}`)), `got "alice.1" and "alice.2"`},
+		{"userinfo sub: same", UserinfoSub("OIDC-12", tok(`{"sub":"alice"}`), "alice", true), ""},
+		{"userinfo sub: other", UserinfoSub("OIDC-12", tok(`{"sub":"alice"}`), "x7", true), `expected "alice", got "x7"`},
+		{"userinfo sub: none", UserinfoSub("OIDC-12", tok(`{"sub":"alice"}`), "", false), "carries no sub"},
+		{"kid: listed", IDTokenKid("OIDC-13", withKid("k1"), jwks, false), ""},
+		{"kid: absent from the header", IDTokenKid("OIDC-13", tok(`{}`), jwks, false), ""},
+		{"kid: unknown after a refetch", IDTokenKid("OIDC-13", withKid("k2"), jwks, true),
+			`OpenID Connect Core §3.1.3.7, §10.1 (OIDC-13): the ID token's kid "k2" names no key of the JWKS at jwks_uri, also when fetched again`},
+		{"kid: not a key set", IDTokenKid("OIDC-13", withKid("k1"), []byte(`<html>`), false), "cannot be looked up"},
+		{"iat: now", IatNotAhead("OIDC-13", tok(`{"iat":1800000000}`), now, 5*time.Minute), ""},
+		{"iat: 4 minutes ahead", IatNotAhead("OIDC-13", tok(`{"iat":1800000240}`), now, 5*time.Minute), ""},
+		{"iat: an hour ahead", IatNotAhead("OIDC-13", tok(`{"iat":1800003600}`), now, 5*time.Minute), "expected iat at most 5m0s ahead of the harness clock, but iat 2027-01-15T09:00:00Z is in the future"},
+		{"iat: missing", IatNotAhead("OIDC-13", tok(`{}`), now, 5*time.Minute), "no iat claim"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantFinding(t, tt.err, tt.wantErr) })
 	}
 }

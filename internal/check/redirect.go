@@ -67,7 +67,7 @@ func RegistrationRefused(id string, status int, code, what string) error {
 
 // NeverRedirected judges the catalogue's NR rule, for AEP-05, CID-01, RDR-03,
 // RDR-04, RDR-05, RDR-06, RDR-07, RDR-08, RDR-09, RDR-10, RDR-12, RDR-13,
-// RDR-14, RDR-15, RDR-16, RDR-17, RDR-19, RDR-22 and OIDC-06: the browser is
+// RDR-14, RDR-15, RDR-16, RDR-17, RDR-19, RDR-22, RDR-24 and OIDC-06: the browser is
 // not sent away from the server at all — not to the URI given, not to a
 // registered one — by a 3xx, a meta refresh, a self-submitting form or a
 // script.
@@ -76,6 +76,26 @@ func NeverRedirected(id string, e *Ending) error {
 		return Fail(id, "expected no redirect, but the browser was %s", e.Describe())
 	}
 	return nil
+}
+
+// RedirectURIValidatedFirst judges RDR-24: a request whose redirect URI uri
+// is not registered, and that has another error besides (an unknown
+// response_type, an invalid scope, a repeated parameter, a missing nonce,
+// prompt=none without a session), ends at the server under the NR rule. The
+// redirect URI is validated before anything is reported through it (RFC
+// 6749 §3.1.2.4, §4.2.2.1: the server "MUST NOT automatically redirect the
+// user-agent to the invalid redirection URI"), so the other error, if sent
+// to the browser at all, is sent on a page.
+func RedirectURIValidatedFirst(id string, e *Ending, uri string) error {
+	if ps, where, ok := e.errorResponse(); ok {
+		code, _ := ps.Get("error")
+		return Fail(id, "the redirect URI %q is not registered, so the request's other error must not be sent through it: "+
+			"expected an error page, but error=%s was sent in the %s: the browser was %s", redact.Params(uri), code, where, e.Describe())
+	}
+	if err := NoToken(id, e); err != nil {
+		return err
+	}
+	return NeverRedirected(id, e)
 }
 
 // TargetIs judges RDR-01 and RDR-11, and RDR-18 through TokenAt: the browser

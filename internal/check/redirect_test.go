@@ -30,12 +30,21 @@ func TestRedirectChecks(t *testing.T) {
 		{"repeated redirect_uri: invalid_request elsewhere", NotRedirectedOrInvalidRequestAt("AEP-05", atEvil, r1), true},
 		{"repeated redirect_uri: another error", NotRedirectedOrInvalidRequestAt("AEP-05", redirect(r1+"#error=access_denied"), r1), true},
 		{"repeated redirect_uri: a token", NotRedirectedOrInvalidRequestAt("AEP-05", token, r1), true},
+		{"validated first: error page", RedirectURIValidatedFirst("RDR-24", stopped, r1+"/x"), false},
+		{"validated first: other error sent to it", RedirectURIValidatedFirst("RDR-24", redirect(r1+"/x#error=unsupported_response_type"), r1+"/x"), true},
+		{"validated first: other error in its query", RedirectURIValidatedFirst("RDR-24", redirect(r1+"/x?error=invalid_scope"), r1+"/x"), true},
+		{"validated first: error sent to a registered URI", RedirectURIValidatedFirst("RDR-24", atR1, r1+"/x"), true},
+		{"validated first: token", RedirectURIValidatedFirst("RDR-24", token, r1+"/x"), true},
+		{"validated first: redirected without error", RedirectURIValidatedFirst("RDR-24", redirect(r1+"/x"), r1+"/x"), true},
 	}
 	for _, tt := range tests {
 		if (tt.err != nil) != tt.fail {
 			t.Errorf("%s: err %v, want fail=%v", tt.name, tt.err, tt.fail)
 		}
 	}
+	// RDR-24's message names the other error and says why it must not travel.
+	wantFinding(t, RedirectURIValidatedFirst("RDR-24", redirect(r1+"/x#error=unsupported_response_type&state=s"), r1+"/x"),
+		`RFC 6749 §3.1.2.4, §4.2.2.1 (RDR-24): the redirect URI "https://client.example.com/cb/x" is not registered, so the request's other error must not be sent through it: expected an error page, but error=unsupported_response_type was sent in the fragment`)
 }
 
 func TestRegistrationRefused(t *testing.T) {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -37,6 +38,8 @@ func TestRequestChecks(t *testing.T) {
 		{"unknown scope: narrowed", func(e *Ending) error { return UnknownScopeNotGranted("SCOPE-01", e, "x") }, redirect(cb + "#access_token=t&scope=read"), ""},
 		{"unknown scope: silent", func(e *Ending) error { return UnknownScopeNotGranted("SCOPE-01", e, "x") }, redirect(cb + "#access_token=t"), "no scope parameter"},
 		{"unknown scope: granted", func(e *Ending) error { return UnknownScopeNotGranted("SCOPE-01", e, "x") }, redirect(cb + "#access_token=t&scope=read+x"), `the unknown scope "x" was granted`},
+		{"unknown scope: error page", func(e *Ending) error { return UnknownScopeNotGranted("SCOPE-01", e, "x") }, errorPage, `the unknown scope "x" was refused on an error page, so the client never hears why`},
+		{"unknown scope: other error redirect", func(e *Ending) error { return UnknownScopeNotGranted("SCOPE-01", e, "x") }, redirect(cb + "#error=invalid_request"), ""},
 
 		{"default scope: served", defaultScopeOrInvalidScope, redirect(cb + "#access_token=t"), ""},
 		{"default scope: invalid_scope", defaultScopeOrInvalidScope, redirect(cb + "?error=invalid_scope"), ""},
@@ -87,6 +90,18 @@ func TestRequestChecks(t *testing.T) {
 }
 
 func defaultScopeOrInvalidScope(e *Ending) error { return DefaultScopeOrInvalidScope("SCOPE-02", e) }
+
+// TestUnknownScopeErrorPageWarns: SCOPE-01's error page is a warning (the
+// catalogue grades it WARN), while a granted unknown scope is a failure.
+func TestUnknownScopeErrorPageWarns(t *testing.T) {
+	var f *Finding
+	if err := UnknownScopeNotGranted("SCOPE-01", errorPage, "x"); !errors.As(err, &f) || !f.Warning {
+		t.Errorf("error page: got %v, want a warning", err)
+	}
+	if err := UnknownScopeNotGranted("SCOPE-01", redirect(cb+"#access_token=t&scope=x"), "x"); !errors.As(err, &f) || f.Warning {
+		t.Errorf("granted: got %v, want a failure", err)
+	}
+}
 
 func TestSameOutcome(t *testing.T) {
 	tests := []struct {

@@ -17,8 +17,15 @@ func grantedScope(e *Ending) (tokens []string, returned bool) {
 // UnknownScopeNotGranted judges SCOPE-01: an unknown scope is refused, or the
 // token is issued with a scope parameter that leaves it out. A token with no
 // scope parameter hides the narrowing (RFC 6749 §3.3: the server "MUST include
-// the scope response parameter" when the grant differs).
+// the scope response parameter" when the grant differs). A refusal on an
+// error page, where the client and redirect URI are valid, is a warning:
+// §4.2.2.1 has the server inform the client by redirecting with
+// invalid_scope, and a page leaves the client without an answer.
 func UnknownScopeNotGranted(id string, e *Ending, unknown string) error {
+	if !e.Left {
+		return Warn(id, "the unknown scope %q was refused on an error page, so the client never hears why: "+
+			"expected error=invalid_scope sent to the redirect URI, or a token whose scope leaves it out, but the flow %s", unknown, e.Describe())
+	}
 	if !e.issued() {
 		return nil
 	}

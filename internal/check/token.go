@@ -96,6 +96,94 @@ func ResourceAccepts(id, endpoint string, status int, wwwAuthenticate string) er
 	return Fail(id, "%s", msg)
 }
 
+// ResourceRefuses judges TOK-10: a protected resource refuses a request that
+// carries no access token, or one it did not issue (withToken), with a
+// Bearer challenge. RFC 6750 §3: such a request is answered with the
+// "WWW-Authenticate" header field (MUST), scheme Bearer; a 2xx answer, or a
+// refusal without that challenge, is a failure. What RFC 6750 asks only as
+// SHOULD is a warning: the status 401 (§3.1 invalid_token: "The resource
+// SHOULD respond with the HTTP 401 (Unauthorized) status code"), and, for a
+// token that was sent, the error attribute invalid_token (§3: "SHOULD include
+// the error attribute"). For a request without a token §3.1 says the error
+// SHOULD be left out, so its challenge is not read further. what names the
+// request in the message ("a request without an access token").
+func ResourceRefuses(id, endpoint, what string, withToken bool, status int, wwwAuthenticate string) error {
+	seen := fmt.Sprintf("HTTP %d", status)
+	if wwwAuthenticate != "" {
+		seen += fmt.Sprintf(" with WWW-Authenticate: %s", wwwAuthenticate)
+	}
+	params, bearer := bearerChallenge(wwwAuthenticate)
+	switch {
+	case status >= 200 && status < 300:
+		return Fail(id, "%s was accepted at %s: expected HTTP 401 with a Bearer challenge, got %s", what, endpoint, seen)
+	case wwwAuthenticate == "":
+		return Fail(id, "%s was refused at %s without the WWW-Authenticate header the resource server must include: expected HTTP 401 with WWW-Authenticate: Bearer, got %s", what, endpoint, seen)
+	case !bearer:
+		return Fail(id, "%s was refused at %s with a challenge that is not Bearer: expected WWW-Authenticate: Bearer, got %s", what, endpoint, seen)
+	case status != 401:
+		return Warn(id, "%s was refused at %s, but not with the status 401 it should get: got %s", what, endpoint, seen)
+	case withToken && params["error"] != "invalid_token":
+		return Warn(id, `%s was refused at %s, but the Bearer challenge should name error="invalid_token": got %s`, what, endpoint, seen)
+	}
+	return nil
+}
+
+// bearerChallenge reads the Bearer challenge of a WWW-Authenticate value
+// (RFC 9110 §11.6.1: challenges separated by commas, each a scheme and then
+// auth-params) and returns its auth-params by lower-cased name; found is
+// whether a Bearer challenge is there at all. It judges nothing.
+func bearerChallenge(header string) (params map[string]string, found bool) {
+	params, inBearer := map[string]string{}, false
+	for _, part := range splitOutsideQuotes(header, ',') {
+		part = strings.TrimSpace(part)
+		if scheme, rest, ok := challengeStart(part); ok {
+			inBearer = strings.EqualFold(scheme, "Bearer")
+			found = found || inBearer
+			part = rest
+		}
+		if name, value, ok := strings.Cut(part, "="); ok && inBearer {
+			params[strings.ToLower(strings.TrimSpace(name))] = strings.Trim(strings.TrimSpace(value), `"`)
+		}
+	}
+	return params, found
+}
+
+// challengeStart reports whether part (one comma-separated element of a
+// WWW-Authenticate value) begins a challenge — a scheme not followed by "="
+// — and splits off the scheme.
+func challengeStart(part string) (scheme, rest string, ok bool) {
+	if part == "" {
+		return "", "", false
+	}
+	i := strings.IndexAny(part, " =")
+	switch {
+	case i < 0:
+		return part, "", true
+	case part[i] == '=' || strings.HasPrefix(strings.TrimSpace(part[i:]), "="):
+		return "", part, false // name=value, or name = value (RFC 9110 BWS)
+	}
+	return part[:i], strings.TrimSpace(part[i:]), true
+}
+
+// splitOutsideQuotes splits s at every sep that is not inside a
+// quoted-string.
+func splitOutsideQuotes(s string, sep byte) []string {
+	var parts []string
+	quoted, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && quoted:
+			i++
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == sep && !quoted:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
 // tokenResponse returns the parameters of the token response the flow ended
 // in (answered: an empty access_token included, TOK-01 judges emptiness), or
 // ClientGetsToken's finding when there is none.

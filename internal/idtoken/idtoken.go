@@ -4,8 +4,8 @@
 // Key Set (go-jose), computes the at_hash the token should carry (§3.2.2.9),
 // and checks the claims iss, aud, azp, exp, iat and sub (§2).
 //
-// It does no I/O except FetchJWKS; everything else is a pure function of its
-// arguments, so the judgements built on it stay testable.
+// It does no I/O except FetchJWKS and FetchUserinfo; everything else is a
+// pure function of its arguments, so the judgements built on it stay testable.
 package idtoken
 
 import (
@@ -44,14 +44,16 @@ type Token struct {
 // Claims are the ID token claims the checks judge. A pointer field is nil
 // when the claim is absent.
 type Claims struct {
-	Iss    string
-	Sub    string
-	Aud    []string
-	Azp    string
-	Exp    *float64
-	Iat    *float64
-	Nonce  *string
-	AtHash *string
+	Iss string
+	Sub string
+	Aud []string
+	Azp string
+	Exp *float64
+	Iat *float64
+	// AuthTime is when the resource owner signed in (§2 auth_time).
+	AuthTime *float64
+	Nonce    *string
+	AtHash   *string
 	// Has reports which claims were present at all, so that an empty string
 	// and an absent claim are told apart.
 	Has map[string]bool
@@ -128,7 +130,7 @@ func parseClaims(payload []byte) (Claims, error) {
 	}
 	for _, err := range []error{
 		str("iss", &c.Iss), str("sub", &c.Sub), str("azp", &c.Azp),
-		num("exp", &c.Exp), num("iat", &c.Iat),
+		num("exp", &c.Exp), num("iat", &c.Iat), num("auth_time", &c.AuthTime),
 		optStr("nonce", &c.Nonce), optStr("at_hash", &c.AtHash),
 	} {
 		if err != nil {
@@ -186,12 +188,12 @@ func (t *Token) Verify(jwks []byte) error {
 	if err != nil {
 		return fmt.Errorf("the ID token cannot be read as a JWS with alg=%s: %v", alg, err)
 	}
+	// A kid the set does not list is KidKnown's finding, not the
+	// signature's: the token is then tried with every key, so that a
+	// signature made with a published key is recognised as such.
 	keys := set.Keys
-	if t.Header.Kid != "" {
-		keys = set.Key(t.Header.Kid)
-		if len(keys) == 0 {
-			return fmt.Errorf("the JWKS has no key with the ID token's kid %q", t.Header.Kid)
-		}
+	if named := set.Key(t.Header.Kid); t.Header.Kid != "" && len(named) > 0 {
+		keys = named
 	}
 	for _, k := range keys {
 		if k.Use != "" && k.Use != "sig" {
@@ -205,6 +207,21 @@ func (t *Token) Verify(jwks []byte) error {
 		}
 	}
 	return fmt.Errorf("the ID token signature (alg=%s, kid %q) does not verify with any of the %d signing keys of the JWKS", alg, t.Header.Kid, len(keys))
+}
+
+// KidKnown reports whether the JSON Web Key Set jwks lists a key with the
+// ID token's kid; a token without kid names no key, and is known. OpenID
+// Connect Core §10.1.1: the kid tells the verifier "which key is to be used
+// to validate the signature".
+func (t *Token) KidKnown(jwks []byte) (bool, error) {
+	if t.Header.Kid == "" {
+		return true, nil
+	}
+	set, err := readKeySet(jwks)
+	if err != nil {
+		return false, err
+	}
+	return len(set.Key(t.Header.Kid)) > 0, nil
 }
 
 // readKeySet reads a JSON Web Key Set (RFC 7517 §5), skipping keys of a type
@@ -311,18 +328,34 @@ func ClaimProblems(c Claims, issuer, clientID string, now time.Time) []string {
 	}
 	// §3.1.3.7 (10): "The iat Claim can be used to reject tokens that were
 	// issued too far away from the current time".
-	switch {
+	switch future := IssuedAhead(c, now, Leeway); {
 	case c.Iat == nil:
 		out = append(out, "iat is missing")
 	case !finite(*c.Iat):
 		out = append(out, "iat is not a finite number")
-	case unix(*c.Iat).After(now.Add(Leeway)):
-		out = append(out, fmt.Sprintf("iat %s is in the future (now %s)", unix(*c.Iat).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+	case future != "":
+		out = append(out, future)
 	case unix(*c.Iat).Before(now.Add(-MaxAge)):
 		out = append(out, fmt.Sprintf("iat %s is more than %s before the token was received (%s)", unix(*c.Iat).UTC().Format(time.RFC3339), MaxAge, now.UTC().Format(time.RFC3339)))
 	}
 	return out
 }
+
+// IssuedAhead says, as a short phrase, that the claims' iat lies more than
+// skew ahead of now; "" when it does not, or when iat is missing or not a
+// number (ClaimProblems reports those).
+func IssuedAhead(c Claims, now time.Time, skew time.Duration) string {
+	if c.Iat == nil || !finite(*c.Iat) || !unix(*c.Iat).After(now.Add(skew)) {
+		return ""
+	}
+	return fmt.Sprintf("iat %s is in the future (now %s)", unix(*c.Iat).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+}
+
+// Time is a NumericDate claim (§2: seconds since the epoch) as a time.
+func Time(f float64) time.Time { return unix(f) }
+
+// Finite reports whether a NumericDate claim is a usable number.
+func Finite(f float64) bool { return finite(f) }
 
 func contains(list []string, v string) bool {
 	for _, s := range list {

@@ -72,7 +72,9 @@ func TestVerify(t *testing.T) {
 		{"no kid, several keys", sign(t, jose.ES256, ec, "", claims), jwksOf(t, rsaJWK, ecJWK), ""},
 		{"corrupted signature", corrupted, jwksOf(t, ecJWK), "does not verify"},
 		{"another key under the same kid", good, jwksOf(t, otherJWK), "does not verify"},
-		{"kid unknown", good, jwksOf(t, rsaJWK), `no key with the ID token's kid "k1"`},
+		// An unknown kid is KidKnown's finding; the signature is tried with every key.
+		{"kid unknown, signed with a published key", good, jwksOf(t, rsaJWK, jose.JSONWebKey{Key: &ec.PublicKey, KeyID: "k0", Algorithm: "ES256", Use: "sig"}), ""},
+		{"kid unknown, no key verifies", good, jwksOf(t, rsaJWK), "does not verify with any of the 1 signing keys"},
 		{"alg none", none, jwksOf(t, ecJWK), `not signed (alg="none")`},
 		{"HS256", sign(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), "", claims), jwksOf(t, ecJWK), "shared secret"},
 		{"JWKS not JSON", good, []byte("<html>"), "not a JSON Web Key Set"},
@@ -92,6 +94,34 @@ func TestVerify(t *testing.T) {
 				t.Errorf("Verify: %v", err)
 			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 				t.Errorf("Verify: %v, want an error with %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestKidKnown(t *testing.T) {
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	set := jwksOf(t, jose.JSONWebKey{Key: &ec.PublicKey, KeyID: "k1", Algorithm: "ES256", Use: "sig"})
+	cases := []struct {
+		name, kid string
+		jwks      []byte
+		want      bool
+		wantErr   bool
+	}{
+		{"listed", "k1", set, true, false},
+		{"not listed", "k2", set, false, false},
+		{"no kid names no key", "", set, true, false},
+		{"not a key set", "k1", []byte(`{}`), false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tok, err := Parse(sign(t, jose.ES256, ec, c.kid, map[string]any{"sub": "alice"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tok.KidKnown(c.jwks)
+			if got != c.want || (err != nil) != c.wantErr {
+				t.Errorf("KidKnown = %v, %v; want %v, error %v", got, err, c.want, c.wantErr)
 			}
 		})
 	}
@@ -118,12 +148,13 @@ func TestParse(t *testing.T) {
 			}
 		})
 	}
-	tok, err := Parse(hdr + "." + enc(`{"aud":["a","b"],"azp":"a","nonce":"","exp":1.5e9,"iat":1500000000}`) + ".x")
+	tok, err := Parse(hdr + "." + enc(`{"aud":["a","b"],"azp":"a","nonce":"","exp":1.5e9,"iat":1500000000,"auth_time":1499999990}`) + ".x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := tok.Claims
-	if len(c.Aud) != 2 || c.Azp != "a" || c.Nonce == nil || *c.Nonce != "" || c.AtHash != nil || *c.Exp != 1.5e9 || tok.Header.Kid != "k" || c.Has["iss"] {
+	if len(c.Aud) != 2 || c.Azp != "a" || c.Nonce == nil || *c.Nonce != "" || c.AtHash != nil || *c.Exp != 1.5e9 || tok.Header.Kid != "k" || c.Has["iss"] ||
+		c.AuthTime == nil || *c.AuthTime != 1499999990 {
 		t.Errorf("claims %+v header %+v", c, tok.Header)
 	}
 }
@@ -183,6 +214,29 @@ func TestClaimProblems(t *testing.T) {
 				t.Errorf("problems %q, want none", got)
 			case c.want != "" && !strings.Contains(got, c.want):
 				t.Errorf("problems %q, want one with %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestIssuedAhead(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	f := func(v float64) *float64 { return &v }
+	cases := []struct {
+		name string
+		iat  *float64
+		want string // "" = not ahead
+	}{
+		{"now", f(1_800_000_000), ""},
+		{"within the skew", f(1_800_000_299), ""},
+		{"an hour ahead", f(1_800_003_600), "is in the future"},
+		{"missing", nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := IssuedAhead(Claims{Iat: c.iat}, now, 5*time.Minute)
+			if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+				t.Errorf("IssuedAhead = %q, want %q", got, c.want)
 			}
 		})
 	}

@@ -157,6 +157,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		// Until the client and its redirect URI are established the server
 		// MUST NOT redirect (RFC 6749 §4.2.2.1, §3.1.2.4, RFC 9700 §4.11.2).
 		s.establishClient,
+		s.requestErrorsFirst, // a fault's stage only (redirect.go)
 		s.establishRedirectURI,
 		// From here on, errors go to the redirect URI (RFC 6749 §4.2.2.1).
 		s.readTarget,
@@ -169,6 +170,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.checkOIDCRequest,
 		s.requireState,
 		s.readPrompt,
+		s.readMaxAge,
 	}
 	ar := &authorizeRequest{}
 	for _, stage := range stages {
@@ -564,7 +566,12 @@ func (s *Server) readRequestScope(w http.ResponseWriter, _ *http.Request, ar *au
 	scopes, ok := s.readScope(scopeParam)
 	if !ok {
 		// RFC 6749 §4.2.2.1 invalid_scope: "The requested scope is invalid,
-		// unknown, or malformed."
+		// unknown, or malformed." With the client and redirect URI valid the
+		// server informs the client by redirecting; the fault shows a page.
+		if s.faults.on(FaultInvalidScopeOnPage) {
+			s.renderError(w, http.StatusBadRequest, "Invalid scope", "The requested scope is invalid, unknown or malformed.")
+			return false
+		}
 		s.respondError(w, t, authzError{"invalid_scope", "The requested scope is invalid, unknown or malformed."})
 		return false
 	}
@@ -605,7 +612,9 @@ func (s *Server) readPrompt(w http.ResponseWriter, r *http.Request, ar *authoriz
 				return false
 			}
 		case "login":
-			ar.forceLogin = true
+			// "The Authorization Server SHOULD prompt the End-User for
+			// reauthentication" (fault: not for an OpenID Connect request).
+			ar.forceLogin = !s.oidcPromptLoginIgnored(ar.oidc)
 		case "consent":
 			// prompt=consent: "The Authorization Server SHOULD prompt the
 			// End-User for consent before returning information to the Client."

@@ -193,6 +193,57 @@ func oidcFaultProbes() map[Fault]func(t *testing.T, srv *Server) {
 			// Plain token requests still refuse the query mode.
 			wantErrorRedirect(t, newBrowser(t, srv).authorize(baseline("xyz")+"&response_mode=query"), "invalid_request", "xyz")
 		},
+		FaultOIDCPromptLoginIgnored: func(t *testing.T, srv *Server) {
+			wantConsentNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "prompt", "login")))
+			// Plain token requests still ask for the sign-in.
+			wantLoginNext(t, signedIn(t, srv).authorize(baseline("xyz")+"&prompt=login"))
+		},
+		FaultOIDCMaxAgeIgnored: func(t *testing.T, srv *Server) {
+			wantConsentNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "max_age", "0")))
+			tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token", "max_age", "600"), "allow"))
+			if tok.Claims.AuthTime == nil {
+				t.Error("auth_time missing: the fault ignores only the session's age")
+			}
+		},
+		FaultOIDCAuthTimeMissing: func(t *testing.T, srv *Server) {
+			tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token", "max_age", "600"), "allow"))
+			if tok.Claims.AuthTime != nil {
+				t.Errorf("auth_time %v present", *tok.Claims.AuthTime)
+			}
+			wantLoginNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "max_age", "0")))
+		},
+		FaultOIDCAuthTimeFirstLogin: func(t *testing.T, srv *Server) {
+			first, fresh := reauthenticated(t, srv)
+			if fresh.Claims.AuthTime == nil || *fresh.Claims.AuthTime > *first.Claims.Iat {
+				t.Errorf("auth_time %v, want the first sign-in's, at or before iat %v", fresh.Claims.AuthTime, *first.Claims.Iat)
+			}
+		},
+		FaultOIDCSubPerLogin: func(t *testing.T, srv *Server) {
+			one, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token"), "allow"))
+			two, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token"), "allow"))
+			if one.Claims.Sub == two.Claims.Sub || !strings.HasPrefix(one.Claims.Sub, "alice.") {
+				t.Errorf("subs %q and %q: want two per-session ones", one.Claims.Sub, two.Claims.Sub)
+			}
+		},
+		FaultOIDCUserinfoSubDiffers: func(t *testing.T, srv *Server) {
+			tok, frag := idTokenOf(t, flow(t, srv, oidcQuery("id_token token"), "allow"))
+			if ui := userinfo(t, srv, frag.Get("access_token")); tok.Claims.Sub == "alice" || !strings.Contains(ui.body, `"sub":"alice"`) {
+				t.Errorf("ID token sub %q, userinfo %s: want them to differ", tok.Claims.Sub, ui.body)
+			}
+			if tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token"), "allow")); tok.Claims.Sub != "alice" {
+				t.Errorf("id_token alone: sub %q", tok.Claims.Sub)
+			}
+		},
+		FaultOIDCUnknownKid: func(t *testing.T, srv *Server) {
+			tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token"), "allow"))
+			if known, err := tok.KidKnown(jwksOf(t, srv)); known || err != nil {
+				t.Errorf("kid %q known (%v)", tok.Header.Kid, err)
+			}
+			if err := tok.Verify(jwksOf(t, srv)); err != nil {
+				t.Errorf("signature: %v", err)
+			}
+		},
+		FaultOIDCIatInFuture: claimsBroken("iat"),
 		FaultOIDCPromptNoneShowsLogin: func(t *testing.T, srv *Server) {
 			r := newBrowser(t, srv).authorize(oidcQuery("id_token", "prompt", "none"))
 			if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/login?") {
@@ -254,5 +305,80 @@ func TestOIDCConformant(t *testing.T) {
 	}
 	if k := set.Keys[0]; k["kty"] != "EC" || k["crv"] != "P-256" || k["alg"] != "ES256" || k["use"] != "sig" || k["d"] != "" {
 		t.Errorf("jwk %v", k)
+	}
+}
+
+// signedIn is a browser in which the resource owner has signed in (an
+// OpenID Connect flow of spa, approved).
+func signedIn(t *testing.T, srv *Server) *browser {
+	t.Helper()
+	b := newBrowser(t, srv)
+	idTokenOf(t, b.decide(b.consentPage(b.login(b.authorize(oidcQuery("id_token")))), "allow"))
+	return b
+}
+
+// wantLoginNext: the authorization response sends the browser to the login
+// page; wantConsentNext: to the consent page, without a sign-in.
+func wantLoginNext(t *testing.T, r response) {
+	t.Helper()
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/login?") {
+		t.Errorf("%d %q: want the login page", r.status, r.location)
+	}
+}
+
+func wantConsentNext(t *testing.T, r response) {
+	t.Helper()
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/consent?") {
+		t.Errorf("%d %q: want the consent page, no sign-in", r.status, r.location)
+	}
+}
+
+// reauthenticated signs in, waits past a second, and signs in again for
+// max_age=1: the first ID token and the fresh one.
+func reauthenticated(t *testing.T, srv *Server) (first, fresh *idtoken.Token) {
+	t.Helper()
+	b := newBrowser(t, srv)
+	first, _ = idTokenOf(t, b.decide(b.consentPage(b.login(b.authorize(oidcQuery("id_token")))), "allow"))
+	time.Sleep(2 * time.Second)
+	fresh, _ = idTokenOf(t, b.decide(b.consentPage(b.login(b.authorize(oidcQuery("id_token", "max_age", "1")))), "allow"))
+	return first, fresh
+}
+
+// TestOIDCReauthentication: without faults, prompt=login and max_age ask a
+// signed-in browser to sign in again, a young enough sign-in is kept, and
+// auth_time reports the sign-in of the session that answered.
+func TestOIDCReauthentication(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	wantLoginNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "prompt", "login")))
+	wantLoginNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "max_age", "0")))
+	wantConsentNext(t, signedIn(t, srv).authorize(oidcQuery("id_token", "max_age", "600")))
+	// With the client approved already, prompt=none stops only at the age.
+	remembered, err := Start(Options{Config: Config{Consent: ConsentNone}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = remembered.Close() })
+	b := newBrowser(t, remembered)
+	idTokenOf(t, b.get(b.login(b.authorize(oidcQuery("id_token"))).location)) // no consent page
+	wantErrorRedirect(t, b.authorize(oidcQuery("id_token", "max_age", "0", "prompt", "none")), "login_required", "xyz")
+	wantErrorRedirect(t, newBrowser(t, srv).authorize(oidcQuery("id_token", "max_age", "soon")), "invalid_request", "xyz")
+	// A plain OAuth request's max_age means nothing.
+	wantConsentNext(t, signedIn(t, srv).authorize(baseline("xyz")+"&max_age=0"))
+
+	before := time.Now().Unix()
+	tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token token", "max_age", "600"), "allow"))
+	if at := tok.Claims.AuthTime; at == nil || int64(*at) < before || *at > *tok.Claims.Iat {
+		t.Errorf("auth_time %v, want the sign-in (between %d and iat %v)", at, before, *tok.Claims.Iat)
+	}
+	if tok, _ := idTokenOf(t, flow(t, srv, oidcQuery("id_token"), "allow")); tok.Claims.AuthTime != nil || tok.Claims.Sub != "alice" {
+		t.Errorf("without max_age: auth_time %v, sub %q", tok.Claims.AuthTime, tok.Claims.Sub)
+	}
+	first, fresh := reauthenticated(t, srv)
+	if fresh.Claims.AuthTime == nil || *fresh.Claims.AuthTime <= *first.Claims.Iat {
+		t.Errorf("auth_time %v, want the fresh sign-in, after the first token's iat %v", fresh.Claims.AuthTime, *first.Claims.Iat)
+	}
+	if first.Claims.Sub != fresh.Claims.Sub {
+		t.Errorf("sub %q then %q", first.Claims.Sub, fresh.Claims.Sub)
 	}
 }

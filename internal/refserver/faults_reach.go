@@ -80,6 +80,10 @@ var faultReaches = map[Fault]FaultReach{
 	FaultTokenInQuery:           ReachAccessToken,
 	FaultTokenRedirectCacheable: ReachAccessToken,
 	FaultUserinfoRejectsTokens:  ReachAccessToken,
+	FaultUserinfoComparesPrefix: ReachAccessToken, // TOK-10 needs the flow's access token
+	FaultUserinfoNoChallenge:    ReachAccessToken,
+	FaultUserinfoAnonymous:      ReachAccessToken,
+	FaultInvalidScopeOnPage:     ReachAccessToken, // SCOPE-01 judges the scope granted with an access token
 
 	// Multiple Response Type Encoding Practices §5 (catalogue TOK-07): what
 	// a plain token response must not carry.
@@ -120,4 +124,12 @@ var faultReaches = map[Fault]FaultReach{
 	FaultOIDCWithoutOpenIDScope:       ReachOIDC,
 	FaultOIDCResponseModeQuery:        ReachOIDC,
 	FaultOIDCPromptNoneShowsLogin:     ReachOIDC,
+	FaultOIDCPromptLoginIgnored:       ReachOIDC,
+	FaultOIDCMaxAgeIgnored:            ReachOIDC,
+	FaultOIDCAuthTimeMissing:          ReachOIDC,
+	FaultOIDCAuthTimeFirstLogin:       ReachOIDC,
+	FaultOIDCSubPerLogin:              ReachOIDC,
+	FaultOIDCUserinfoSubDiffers:       ReachIDTokenToken, // the access token reaches userinfo
+	FaultOIDCUnknownKid:               ReachOIDC,
+	FaultOIDCIatInFuture:              ReachOIDC,
 }

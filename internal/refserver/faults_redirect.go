@@ -34,6 +34,7 @@ const (
 	FaultRegisterFragment        Fault = "registration-accepts-fragment"
 	FaultRegisterInsecureWeb     Fault = "registration-accepts-insecure-web-uri"
 	FaultRegisterNoRedirectURI   Fault = "registration-without-redirect-uri"
+	FaultRequestErrorsFirst      Fault = "request-errors-before-redirect-uri"
 )
 
 // nrFamily are the requirements whose scenarios send a redirect_uri that
@@ -42,7 +43,7 @@ const (
 // registered URI), which only a fault that uses a registered URI breaks.
 var (
 	nrFamily = []string{"RDR-04", "RDR-05", "RDR-06", "RDR-07", "RDR-08", "RDR-09", "RDR-10", "RDR-12",
-		"RDR-13", "RDR-14", "RDR-15", "RDR-16", "RDR-17", "RDR-19", "RDR-22",
+		"RDR-13", "RDR-14", "RDR-15", "RDR-16", "RDR-17", "RDR-19", "RDR-22", "RDR-24",
 		"OIDC-06"} // OpenID Connect's plain-http redirect URI is refused the same way
 	refusedFamily = append([]string{"RDR-21"}, nrFamily...)
 )
@@ -107,4 +108,6 @@ var redirectFaults = []faultEntry{
 		"Dynamic registration accepts http and localhost redirect URIs for a web client using the implicit grant."},
 	{FaultRegisterNoRedirectURI, []string{"RDR-23"},
 		"Dynamic registration accepts a client using the implicit grant without any redirect URI."},
+	{FaultRequestErrorsFirst, []string{"RDR-24"},
+		"A request with an unregistered redirect_uri and another error (an unknown response_type, an invalid scope, a repeated parameter, a missing nonce, prompt=none without a session) has that other error redirected to the unregistered URI."},
 }

@@ -142,13 +142,43 @@ var redirectFaultCases = map[Fault]faultCase{
 	}},
 	FaultRegisterNoRedirectURI: {probe: func(t *testing.T, srv *Server) {
 		wantRegistered(t, register(t, srv, webImplicit+`}`))
-	}}}
+	}},
+	FaultRequestErrorsFirst: {probe: func(t *testing.T, srv *Server) {
+		for _, c := range withOtherErrors {
+			r := newBrowser(t, srv).authorize(c.rawQuery)
+			if want := unregistered + "#error=" + c.code + "&"; r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, want) {
+				t.Errorf("%s: %d %q, want a redirect to %s...", c.name, r.status, r.location, want)
+			}
+		}
+		// An unregistered redirect_uri alone is still refused on a page.
+		refused(t, srv, "spa", unregistered)
+	}},
+}
+
+// unregistered is a redirect_uri client spa has not registered (r1 with a
+// further path segment).
+const unregistered = r1 + "/x"
+
+// withOtherErrors are requests of client spa with the unregistered
+// redirect_uri and one more error each, and the code that error has when the
+// redirect URI is valid (catalogue RDR-24).
+var withOtherErrors = []struct{ name, rawQuery, code string }{
+	{"unknown response_type", query("response_type", "tokenx", "client_id", "spa", "redirect_uri", unregistered, "state", "xyz"), "unsupported_response_type"},
+	{"unknown scope", query("response_type", "token", "client_id", "spa", "redirect_uri", unregistered, "scope", "unknown_xyz", "state", "xyz"), "invalid_scope"},
+	{"state twice", query("response_type", "token", "client_id", "spa", "redirect_uri", unregistered, "state", "a", "state", "b"), "invalid_request"},
+	{"no nonce", query("response_type", "id_token", "client_id", "spa", "redirect_uri", unregistered, "scope", "openid", "state", "xyz"), "invalid_request"},
+	{"prompt=none without a session", query("response_type", "token", "client_id", "spa", "redirect_uri", unregistered, "prompt", "none", "state", "xyz"), "login_required"},
+}
 
 // TestRedirectConformant sends every probe of the redirect faults to a
 // server without faults: each is refused, or served exactly as registered.
 func TestRedirectConformant(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
+	// RFC 6749 §3.1.2.4, §4.2.2.1: the redirect URI is checked first.
+	for _, c := range withOtherErrors {
+		wantErrorPage(t, newBrowser(t, srv).authorize(c.rawQuery))
+	}
 	for _, u := range []string{r1 + "/", r1 + "/x", "https://CLIENT.example.com/cb", "https://client.example.com/CB",
 		"https://client.example.com./cb", "https://client.example.com:8443/cb", "https://client.example.com:443/cb",
 		"http://client.example.com/cb", r1 + "?foo=bar", r1 + "#frag", "https://evil.example@client.example.com/cb",

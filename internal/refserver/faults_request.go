@@ -21,6 +21,7 @@ const (
 	FaultUnknownScopeDropped               Fault = "unknown-scope-dropped-silently"
 	FaultOmittedScopeServerError           Fault = "omitted-scope-server-error"
 	FaultScopeSyntaxUnchecked              Fault = "scope-syntax-unchecked"
+	FaultInvalidScopeOnPage                Fault = "invalid-scope-on-error-page"
 	FaultUnregisteredErrorCode             Fault = "error-code-unregistered"
 	FaultErrorCodeBadCharacters            Fault = "error-code-bad-characters"
 	FaultErrorDescriptionBadCharacters     Fault = "error-description-bad-characters"
@@ -68,6 +69,8 @@ var requestFaults = []faultEntry{
 		"A request without scope is answered with server_error instead of the default scope."},
 	{FaultScopeSyntaxUnchecked, []string{"SCOPE-03"},
 		"Scope tokens containing a double quote or a backslash are granted as given."},
+	{FaultInvalidScopeOnPage, []string{"SCOPE-01"},
+		"A request with an unknown or malformed scope is refused on an error page instead of by an invalid_scope redirect to the client."},
 	{FaultUnregisteredErrorCode, []string{"ERR-02", "ERR-01"},
 		"A denial is reported with the unregistered error code user_declined."},
 	{FaultErrorCodeBadCharacters, []string{"ERR-02", "ERR-01"},

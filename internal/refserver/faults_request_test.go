@@ -165,6 +165,14 @@ var requestFaultCases = map[Fault]faultCase{
 		}
 		wantErrorRedirect(t, newBrowser(t, srv).authorize("realm=main&"+baseline("xyz")), "invalid_request", "xyz")
 	}},
+	FaultInvalidScopeOnPage: {probe: func(t *testing.T, srv *Server) {
+		b := newBrowser(t, srv)
+		for _, sc := range []string{"read unknown_xyz", `"read"`} {
+			wantErrorPage(t, b.authorize(query("response_type", "token", "client_id", "spa", "redirect_uri", r1, "scope", sc, "state", "xyz")))
+		}
+		// Other errors are still redirected.
+		wantErrorRedirect(t, b.authorize(query("response_type", "tokenx", "client_id", "spa", "state", "xyz")), "unsupported_response_type", "xyz")
+	}},
 	FaultEndpointWithFragment: {probe: func(t *testing.T, srv *Server) {
 		if ep, _ := metadataDoc(t, srv)["authorization_endpoint"].(string); !strings.HasSuffix(ep, "/authorize#authorize") {
 			t.Errorf("authorization_endpoint %q: want a fragment", ep)

@@ -38,6 +38,9 @@ const (
 	FaultTokenConstant              Fault = "token-constant"
 	FaultTokensSequential           Fault = "tokens-sequential"
 	FaultTokenLowEntropy            Fault = "token-low-entropy"
+	FaultUserinfoComparesPrefix     Fault = "userinfo-compares-token-prefix"
+	FaultUserinfoNoChallenge        Fault = "userinfo-refuses-without-challenge"
+	FaultUserinfoAnonymous          Fault = "userinfo-serves-requests-without-token"
 )
 
 // responseFaults break the response: state, fragment, token, scope, errors, response modes (STATE, FRAG, TOK, SCOPE, ERR, AEP, RT, FP).
@@ -112,4 +115,10 @@ var responseFaults = []faultEntry{
 		"Access tokens are a counter (at-1001, at-1002 and so on)."},
 	{FaultTokenLowEntropy, []string{"TOK-08"},
 		"Access tokens carry only 64 random bits."},
+	{FaultUserinfoComparesPrefix, []string{"TOK-10"},
+		"The userinfo endpoint accepts any bearer token with the length and the first eight characters of a live one."},
+	{FaultUserinfoNoChallenge, []string{"TOK-10"},
+		"The userinfo endpoint refuses a missing or invalid token with HTTP 401 but no WWW-Authenticate header."},
+	{FaultUserinfoAnonymous, []string{"TOK-10"},
+		"The userinfo endpoint answers a request without an access token with HTTP 200 and an anonymous profile."},
 }

@@ -181,6 +181,31 @@ func responseFaultCases() map[Fault]faultCase {
 				t.Errorf("access_token %q, want 11 characters", tok)
 			}
 		}},
+		FaultUserinfoComparesPrefix: {probe: func(t *testing.T, srv *Server) {
+			live := fragOf(t, srv, baseline("xyz"), "allow")["access_token"][0]
+			altered := live[:20] + string(live[20]^1) + live[21:]
+			wantUserinfo(t, userinfo(t, srv, altered), http.StatusOK, "")
+			wantUserinfo(t, userinfo(t, srv, strings.Repeat("A", len(live))), http.StatusUnauthorized, `Bearer error="invalid_token"`)
+		}},
+		FaultUserinfoNoChallenge: {probe: func(t *testing.T, srv *Server) {
+			wantUserinfo(t, userinfo(t, srv, strings.Repeat("A", 43)), http.StatusUnauthorized, "")
+			wantUserinfo(t, newBrowser(t, srv).do(http.MethodGet, "/userinfo", nil, nil), http.StatusUnauthorized, "")
+		}},
+		FaultUserinfoAnonymous: {probe: func(t *testing.T, srv *Server) {
+			r := newBrowser(t, srv).do(http.MethodGet, "/userinfo", nil, nil)
+			wantUserinfo(t, r, http.StatusOK, "")
+			bodyHas(t, r, `"sub":"anonymous"`)
+			wantUserinfo(t, userinfo(t, srv, strings.Repeat("A", 43)), http.StatusUnauthorized, `Bearer error="invalid_token"`)
+		}},
+	}
+}
+
+// wantUserinfo checks an answer of /userinfo: its status and its
+// WWW-Authenticate header ("" for none).
+func wantUserinfo(t *testing.T, r response, status int, challenge string) {
+	t.Helper()
+	if r.status != status || r.header.Get("WWW-Authenticate") != challenge {
+		t.Errorf("userinfo: %d %q, want %d %q", r.status, r.header.Get("WWW-Authenticate"), status, challenge)
 	}
 }
 
@@ -221,4 +246,10 @@ func TestResponseNoFaultConformant(t *testing.T) {
 	if _, frag, _ = splitLocation(t, flow(t, srv, q, "allow").location); frag.Has("refresh_token") {
 		t.Error("refresh_token issued")
 	}
+	// RFC 6750 §3, §3.1: no token, a changed one or a random one is
+	// refused with a Bearer challenge.
+	live := frag.Get("access_token")
+	wantUserinfo(t, newBrowser(t, srv).do(http.MethodGet, "/userinfo", nil, nil), http.StatusUnauthorized, `Bearer realm="implicitspec-reference"`)
+	wantUserinfo(t, userinfo(t, srv, live[:20]+string(live[20]^1)+live[21:]), http.StatusUnauthorized, `Bearer error="invalid_token"`)
+	wantUserinfo(t, userinfo(t, srv, strings.Repeat("A", len(live))), http.StatusUnauthorized, `Bearer error="invalid_token"`)
 }

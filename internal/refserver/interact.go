@@ -150,7 +150,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnauthorized, pr, user, "Wrong username or password.")
 		return
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username)))
+	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username, cookieValue(r, sessionCookie))))
 	s.clearForceLogin(id)
 	if next := form.Get("next"); next != "" && s.faults.on(FaultLoginOpenRedirect) {
 		w.Header().Set("Location", next)
@@ -220,6 +220,7 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request) {
 	// (RFC 6749 §10.2): the request is answered now, once.
 	if pr.refused || s.consentSkipped(se, pr.clientID, pr.forceConsent) {
 		pr, ok = s.takePending(id) // answered once
+		pr.signedIn = se
 		switch {
 		case !ok:
 			s.unknownRequest(w)
@@ -318,6 +319,7 @@ func (s *Server) submitConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pr, ok = s.takePending(id) // answered once
+	pr.signedIn = se
 	switch {
 	case !ok:
 		s.unknownRequest(w)

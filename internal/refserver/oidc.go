@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +34,7 @@ type oidcRequest struct {
 	accessToken bool // response_type includes token
 	idToken     bool // response_type includes id_token (an OpenID Connect request)
 	nonce       string
+	maxAge      bool // the request sent max_age: the ID token carries auth_time
 }
 
 // parseResponseType reads response_type as a set of space-delimited values
@@ -154,16 +156,94 @@ func (s *Server) oidcPromptNoneIgnored(o oidcRequest) bool {
 	return o.idToken && s.faults.on(FaultOIDCPromptNoneShowsLogin)
 }
 
+// oidcPromptLoginIgnored is the fault FaultOIDCPromptLoginIgnored: OpenID
+// Connect Core §3.1.2.1 prompt=login: "The Authorization Server SHOULD prompt
+// the End-User for reauthentication. If it cannot reauthenticate the
+// End-User, it MUST return an error, typically login_required."
+func (s *Server) oidcPromptLoginIgnored(o oidcRequest) bool {
+	return o.idToken && s.faults.on(FaultOIDCPromptLoginIgnored)
+}
+
+// readMaxAge is the authorization endpoint's stage for max_age (OpenID
+// Connect Core §3.1.2.1): "Specifies the allowable elapsed time in seconds
+// since the last time the End-User was actively authenticated by the OP. If
+// the elapsed time is greater than this value, the OP MUST attempt to
+// actively re-authenticate the End-User. [...] Note that max_age=0 is
+// equivalent to prompt=login." It follows readPrompt, so that a prompt=none
+// request whose sign-in is too old is answered login_required, not shown the
+// login page. max_age belongs to OpenID Connect: a plain OAuth request's is
+// ignored.
+func (s *Server) readMaxAge(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	raw, n, _ := ar.params.single("max_age")
+	if n == 0 || !ar.oidc.idToken {
+		return true
+	}
+	maxAge, err := strconv.ParseUint(raw, 10, 31)
+	if err != nil {
+		s.respondError(w, ar.target, authzError{"invalid_request", "The max_age parameter must be a number of seconds."})
+		return false
+	}
+	// §2 auth_time: "When a max_age request is made [...] this Claim is REQUIRED".
+	ar.oidc.maxAge = true
+	if s.faults.on(FaultOIDCMaxAgeIgnored) {
+		return true
+	}
+	se, signedIn := s.lookupSession(cookieValue(r, sessionCookie))
+	if !signedIn || (maxAge > 0 && time.Since(se.authTime) <= time.Duration(maxAge)*time.Second) {
+		return true
+	}
+	if prompt, _, _ := ar.params.single("prompt"); slices.Contains(strings.Split(prompt, " "), "none") {
+		s.respondError(w, ar.target, authzError{"login_required", "The user must sign in again."})
+		return false
+	}
+	ar.forceLogin = true
+	return true
+}
+
+// authTime is what the ID token of pr reports as auth_time: when the
+// resource owner signed in to the session that answered pr (§2 auth_time:
+// "Time when the End-User authentication occurred").
+func (s *Server) authTime(pr pendingRequest) time.Time {
+	if s.faults.on(FaultOIDCAuthTimeFirstLogin) {
+		return pr.signedIn.firstAuth
+	}
+	return pr.signedIn.authTime
+}
+
+// subject is the ID token's sub for user. §2 sub: "A locally unique and never
+// reassigned identifier within the Issuer for the End-User"; §5.3.2: the
+// userinfo endpoint's sub "MUST exactly match the sub Claim in the ID Token".
+// The userinfo endpoint answers the account name, so the sub is that name.
+func (s *Server) subject(pr pendingRequest, user string) string {
+	switch {
+	case s.faults.on(FaultOIDCSubPerLogin):
+		sum := sha256.Sum256([]byte(pr.signedIn.id))
+		return user + "." + b64(sum[:6])
+	case pr.oidc.accessToken && s.faults.on(FaultOIDCUserinfoSubDiffers):
+		sum := sha256.Sum256([]byte(pr.clientID + "\x00" + user))
+		return b64(sum[:12])
+	}
+	return user
+}
+
 // idToken builds and signs the ID token (OpenID Connect Core §2, §3.2.2.10).
 // accessToken is "" when none is issued with it.
 func (s *Server) idToken(pr pendingRequest, user, accessToken string) (string, error) {
 	now := time.Now()
 	claims := map[string]any{
 		"iss": s.issuer,
-		"sub": user,
+		"sub": s.subject(pr, user),
 		"aud": pr.clientID,
 		"exp": now.Add(idTokenLifetime).Unix(),
 		"iat": now.Unix(),
+	}
+	if at := s.authTime(pr); pr.oidc.maxAge && !at.IsZero() && !s.faults.on(FaultOIDCAuthTimeMissing) {
+		claims["auth_time"] = at.Unix()
+	}
+	// §3.1.3.7 (10): iat is the time of issue, which a client compares with
+	// its clock.
+	if s.faults.on(FaultOIDCIatInFuture) {
+		claims["iat"] = now.Add(time.Hour).Unix()
 	}
 	// OpenID Connect Core §3.1.3.7 (2): iss is the issuer identifier.
 	if s.faults.on(FaultOIDCWrongIssuer) {
@@ -209,7 +289,13 @@ func (s *Server) idToken(pr pendingRequest, user, accessToken string) (string, e
 	if s.faults.on(FaultOIDCUnsignedIDToken) {
 		return b64json(map[string]string{"alg": "none", "typ": "JWT"}) + "." + b64(payload) + ".", nil
 	}
-	input := b64json(map[string]string{"alg": idTokenAlg, "kid": s.idKid, "typ": "JWT"}) + "." + b64(payload)
+	// §10.1.1: the kid tells the verifier which key of the jwks_uri to use;
+	// the fault names a key the server has not published.
+	kid := s.idKid
+	if s.faults.on(FaultOIDCUnknownKid) {
+		kid = s.idKid + "-next"
+	}
+	input := b64json(map[string]string{"alg": idTokenAlg, "kid": kid, "typ": "JWT"}) + "." + b64(payload)
 	sig, err := signES256(s.idKey, input)
 	if err != nil {
 		return "", err

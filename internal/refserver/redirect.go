@@ -3,6 +3,7 @@ package refserver
 import (
 	"encoding/json"
 	"html"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -318,6 +319,37 @@ func (s *Server) uncheckedRedirectAllowed(r *http.Request) bool {
 		return ok
 	}
 	return false
+}
+
+// requestErrorsFirst is the authorization endpoint's stage for the fault
+// FaultRequestErrorsFirst, placed before establishRedirectURI; without the
+// fault it passes every request on. RFC 6749 §3.1.2.4 and §4.2.2.1: the
+// redirect URI is validated before anything is reported through it, so a
+// request whose redirect_uri matches nothing is refused on a page, whatever
+// else is wrong with it. The fault checks the rest of the request first, as
+// the later stages would, and sends the first error they find to the
+// unmatched redirect_uri; a request with no other error goes on to be
+// refused as usual.
+func (s *Server) requestErrorsFirst(w http.ResponseWriter, r *http.Request, ar *authorizeRequest) bool {
+	if !s.faults.on(FaultRequestErrorsFirst) {
+		return true
+	}
+	uri, n, bad := ar.params.single("redirect_uri")
+	if n != 1 || bad {
+		return true
+	}
+	if _, matched := s.matchRedirectURI(ar.client, uri); matched {
+		return true
+	}
+	early := &authorizeRequest{params: ar.params, client: ar.client, target: responseTarget{redirectURI: uri, mode: modeFragment}}
+	early.params.values = maps.Clone(ar.params.values) // a stage may drop a value
+	for _, stage := range []authorizeStage{s.readTarget, s.checkParams, s.readResponseMode, s.readResponseType,
+		s.checkClientGrant, s.readRequestScope, s.checkOIDCRequest, s.readPrompt} {
+		if !stage(w, r, early) {
+			return false // the stage sent its error to uri
+		}
+	}
+	return true
 }
 
 // resolveDotSegments resolves "." and ".." segments (also written %2e) in the

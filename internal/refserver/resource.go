@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // metadata is the RFC 8414 §2 authorization server metadata document.
@@ -73,18 +74,23 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	}
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
+		// RFC 6750 §3: a request without credentials is refused; the fault
+		// serves it as an anonymous visitor's.
+		if s.faults.on(FaultUserinfoAnonymous) {
+			writeJSON(w, http.StatusOK, map[string]string{"sub": "anonymous"})
+			return
+		}
 		// RFC 6750 §3.1: "If the request lacks any authentication
 		// information [...] the resource server SHOULD NOT include an error
 		// code or other error information."
-		w.Header().Set("WWW-Authenticate", `Bearer realm="implicitspec-reference"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+		s.challenge(w, `Bearer realm="implicitspec-reference"`, "unauthorized")
 		return
 	}
 	scheme, token, _ := strings.Cut(authz, " ")
 	token = strings.TrimSpace(token)
 	g, ok := grant{}, false
 	if strings.EqualFold(scheme, "Bearer") {
-		g, ok = s.lookupToken(token)
+		g, ok = s.lookupBearer(token)
 	}
 	// RFC 6750 §2.1: a valid bearer token grants access to the resource.
 	if s.faults.on(FaultUserinfoRejectsTokens) {
@@ -93,11 +99,38 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		// RFC 6750 §3.1 invalid_token: "The access token provided is
 		// expired, revoked, malformed, or invalid for other reasons."
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
+		s.challenge(w, `Bearer error="invalid_token"`, "invalid_token")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"sub": g.username})
+}
+
+// challenge refuses a request to the protected resource with 401 and the
+// Bearer challenge (RFC 6750 §3: the resource server "MUST include the HTTP
+// "WWW-Authenticate" response header field"); the fault leaves it out.
+func (s *Server) challenge(w http.ResponseWriter, bearer, code string) {
+	if !s.faults.on(FaultUserinfoNoChallenge) {
+		w.Header().Set("WWW-Authenticate", bearer)
+	}
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": code})
+}
+
+// lookupBearer finds the grant of a bearer token, compared exactly. The
+// fault compares only the length and the first eight characters, the way a
+// check of a token's shape instead of its value would (RFC 6750 §3.1
+// invalid_token: a token "invalid for other reasons" is refused).
+func (s *Server) lookupBearer(token string) (grant, bool) {
+	if !s.faults.on(FaultUserinfoComparesPrefix) || len(token) < 8 {
+		return s.lookupToken(token)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for live, g := range s.tokens {
+		if len(live) == len(token) && strings.HasPrefix(live, token[:8]) && time.Now().Before(g.expires) {
+			return g, true
+		}
+	}
+	return grant{}, false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -70,6 +70,9 @@ type pendingRequest struct {
 	unchecked    bool // redirectURI was not checked (redirect-area faults only)
 	refused      bool // Config.Refusal page-after-login: only the login, then the refusal page
 	expires      time.Time
+	// signedIn is the session the request was answered in, set when it is
+	// answered: the ID token's sub and auth_time come from it (oidc.go).
+	signedIn session
 }
 
 // target is where and how the response to pr is delivered.
@@ -78,9 +81,17 @@ func (pr pendingRequest) target() responseTarget {
 }
 
 type session struct {
+	id       string
 	username string
 	approved []string // clients approved in this session (Config.Consent remembered); never mutated in place
 	expires  time.Time
+	// authTime is when the resource owner signed in to make this session:
+	// what max_age is measured from and auth_time reports (OpenID Connect
+	// Core §3.1.2.1, §2).
+	authTime time.Time
+	// firstAuth is the earliest sign-in of this browser whose session was
+	// still live at the next one; only FaultOIDCAuthTimeFirstLogin reports it.
+	firstAuth time.Time
 }
 
 type grant struct {
@@ -132,13 +143,21 @@ func (s *Server) clearForceLogin(id string) {
 	}
 }
 
-func (s *Server) newSession(user string) string {
+// newSession records a sign-in of user, made now, in a new session; previous
+// is the session cookie the browser came with ("" for none), whose first
+// sign-in the new session remembers.
+func (s *Server) newSession(user, previous string) string {
 	id := mustRandomToken(32)
 	s.remember(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sweepLocked(time.Now())
-	s.sessions[id] = session{username: user, expires: time.Now().Add(sessionLifetime)}
+	now := time.Now()
+	s.sweepLocked(now)
+	first := now
+	if old, ok := s.sessions[previous]; ok && old.username == user {
+		first = old.firstAuth
+	}
+	s.sessions[id] = session{id: id, username: user, expires: now.Add(sessionLifetime), authTime: now, firstAuth: first}
 	return id
 }
 

@@ -273,12 +273,18 @@ var controlTags = []string{"@AEP-01", "@CID-01", "@RDR-01", "@STATE-01", "@FRAG-
 // scenarios of its own requirements, the control set, and, where the flow
 // runs with an OpenID Connect type, what asks for that same type (the
 // @oidc feature; every scenario for a fault of the OpenID Connect types).
-// "" is every scenario.
+// The max_age scenarios (@OIDC-11) run only for the faults that name them:
+// they wait seconds for a session to age, and no other fault is meant to
+// break them.
 func faultTags(f refserver.FaultInfo, primary string) string {
+	slow := "~@" + slowID
+	if slices.Contains(f.Requirements, slowID) {
+		slow = ""
+	}
 	if target.IsOpenIDConnect(primary) {
 		switch f.Reach {
 		case refserver.ReachOIDC, refserver.ReachIDTokenToken, refserver.ReachIDTokenAlone:
-			return ""
+			return slow
 		}
 	}
 	tags := slices.Clone(controlTags)
@@ -288,8 +294,15 @@ func faultTags(f refserver.FaultInfo, primary string) string {
 	if target.IsOpenIDConnect(primary) {
 		tags = append(tags, "@oidc")
 	}
-	return strings.Join(tags, ",")
+	expr := strings.Join(tags, ",")
+	if slow != "" {
+		expr += " && " + slow
+	}
+	return expr
 }
+
+// slowID is the requirement whose scenarios wait for a session to age.
+const slowID = "OIDC-11"
 
 // unproven lists the scenarios of the full run no fault made fail.
 func unproven(all *suite.Report, broken map[string][]string) []string {
