@@ -203,17 +203,9 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 // (Config.Refusal page-after-login) or, when Config.Consent does not ask,
 // the approved response.
 func (s *Server) showConsent(w http.ResponseWriter, r *http.Request) {
-	browser := cookieValue(r, browserCookie)
 	id := r.URL.Query().Get(fieldRequestID)
-	pr, ok := s.getPending(id)
-	if !ok || browser == "" || pr.browser != browser {
-		s.unknownRequest(w)
-		return
-	}
-	se, ok := s.lookupSession(cookieValue(r, sessionCookie))
-	if !ok || pr.forceLogin {
-		w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
-		w.WriteHeader(http.StatusSeeOther)
+	pr, se, ok := s.signedInPending(w, r, id)
+	if !ok {
 		return
 	}
 	// Config.Refusal page-after-login, or Config.Consent without the page
@@ -238,6 +230,25 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request) {
 		RequestID: pr.id,
 		Scopes:    pr.scopes,
 	})
+}
+
+// signedInPending returns pending request id of the browser that made it,
+// and the session it is signed in with. Otherwise it answers: an unknown
+// request, or (no session, or prompt=login) the login page by 303.
+func (s *Server) signedInPending(w http.ResponseWriter, r *http.Request, id string) (pendingRequest, session, bool) {
+	browser := cookieValue(r, browserCookie)
+	pr, ok := s.getPending(id)
+	if !ok || browser == "" || pr.browser != browser {
+		s.unknownRequest(w)
+		return pendingRequest{}, session{}, false
+	}
+	se, ok := s.lookupSession(cookieValue(r, sessionCookie))
+	if !ok || pr.forceLogin {
+		w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
+		w.WriteHeader(http.StatusSeeOther)
+		return pendingRequest{}, session{}, false
+	}
+	return pr, se, true
 }
 
 // consentSkipped reports whether Config.Consent answers a request of

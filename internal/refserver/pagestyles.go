@@ -26,6 +26,18 @@ const styleShared = `
 {{define "scope-boxes"}}{{range .}}<p><input type="checkbox" id="scope-{{.}}" name="scope" value="{{.}}" checked> <label for="scope-{{.}}">{{.}}</label></p>
 {{end}}{{end}}
 
+{{define "lang/head"}}<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · {{.Server}}</title>
+</head>
+<body>
+<main>
+{{end}}
+
 {{define "login-notes"}}{{if .Error}}<p class="error" role="alert">{{.Error}}</p>
 {{end}}{{with .Note}}<p>{{.}}</p>
 {{end}}{{end}}
@@ -36,19 +48,7 @@ const styleShared = `
 // only login error is the wrong-credentials one (renderLogin), so its
 // translation is written here.
 const styleLanguages = `
-{{define "de/head"}}<!DOCTYPE html>
-<html lang="de">
-<head>
-<meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.}} · implicitspec Referenzserver</title>
-</head>
-<body>
-<main>
-{{end}}
-
-{{define "german/login"}}{{template "de/head" "Anmelden"}}<h1>Anmelden</h1>
+{{define "german/login"}}{{template "lang/head" (head "de" "Anmelden")}}<h1>Anmelden</h1>
 <p>Melden Sie sich an, um mit <strong>{{.ClientID}}</strong> fortzufahren.</p>
 {{if .Error}}<p class="error" role="alert">Benutzername oder Passwort ist falsch.</p>
 {{end}}{{with .Note}}<p>{{.}}</p>
@@ -61,7 +61,7 @@ const styleLanguages = `
 </form>
 {{template "foot"}}{{end}}
 
-{{define "german/consent"}}{{template "de/head" "Zugriff erlauben"}}<h1>Zugriff erlauben</h1>
+{{define "german/consent"}}{{template "lang/head" (head "de" "Zugriff erlauben")}}<h1>Zugriff erlauben</h1>
 <p>Die Anwendung <strong>{{.ClientID}}</strong> möchte auf Ihr Konto zugreifen.</p>
 <p>Angemeldet als <strong>{{.Username}}</strong>.</p>
 <form method="post" action="/consent">
@@ -73,19 +73,7 @@ const styleLanguages = `
 </form>
 {{template "foot"}}{{end}}
 
-{{define "ja/head"}}<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.}} · implicitspec リファレンスサーバー</title>
-</head>
-<body>
-<main>
-{{end}}
-
-{{define "japanese/login"}}{{template "ja/head" "ログイン"}}<h1>ログイン</h1>
+{{define "japanese/login"}}{{template "lang/head" (head "ja" "ログイン")}}<h1>ログイン</h1>
 <p><strong>{{.ClientID}}</strong> を続行するには、ログインしてください。</p>
 {{if .Error}}<p class="error" role="alert">ユーザー名またはパスワードが正しくありません。</p>
 {{end}}{{with .Note}}<p>{{.}}</p>
@@ -98,7 +86,7 @@ const styleLanguages = `
 </form>
 {{template "foot"}}{{end}}
 
-{{define "japanese/consent"}}{{template "ja/head" "アクセスの許可"}}<h1>アクセスの許可</h1>
+{{define "japanese/consent"}}{{template "lang/head" (head "ja" "アクセスの許可")}}<h1>アクセスの許可</h1>
 <p>アプリケーション <strong>{{.ClientID}}</strong> があなたのアカウントへのアクセスを求めています。</p>
 <p>ログイン中のアカウント: <strong>{{.Username}}</strong></p>
 <form method="post" action="/consent">
@@ -287,19 +275,7 @@ const styleSloppy = `
 // name, so the form is still recognised as a consent form; the login page
 // is the plain one. See PageStyle.NeedsHints.
 const styleUnknownWords = `
-{{define "hu/head"}}<!DOCTYPE html>
-<html lang="hu">
-<head>
-<meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.}} · implicitspec referenciaszerver</title>
-</head>
-<body>
-<main>
-{{end}}
-
-{{define "unknown-words/consent"}}{{template "hu/head" "Hozzáférési kérelem"}}<h1>Hozzáférési kérelem</h1>
+{{define "unknown-words/consent"}}{{template "lang/head" (head "hu" "Hozzáférési kérelem")}}<h1>Hozzáférési kérelem</h1>
 <p>Az alkalmazás <strong>{{.ClientID}}</strong> hozzáférést kér a fiókjához.</p>
 <p>Bejelentkezve: <strong>{{.Username}}</strong>.</p>
 <form method="post" action="/consent">
@@ -312,9 +288,23 @@ const styleUnknownWords = `
 {{template "foot"}}{{end}}
 `
 
+// langHead is the head of a page in another language: its lang attribute,
+// its title, and the server's name in that language.
+type langHead struct{ Lang, Title, Server string }
+
+// serverNames names the server in each language of the styles.
+var serverNames = map[string]string{
+	"de": "implicitspec Referenzserver",
+	"ja": "implicitspec リファレンスサーバー",
+	"hu": "implicitspec referenciaszerver",
+}
+
 // styledPages is the plain set plus every style's templates, parsed once.
 var styledPages = func() *template.Template {
 	t := template.Must(pages.Clone())
+	t.Funcs(template.FuncMap{"head": func(lang, title string) langHead {
+		return langHead{Lang: lang, Title: title, Server: serverNames[lang]}
+	}})
 	for _, src := range []string{styleShared, styleLanguages, styleLayouts, styleSloppy, styleUnknownWords} {
 		template.Must(t.Parse(src))
 	}
@@ -474,16 +464,8 @@ func (s *Server) handleStaySignedIn(w http.ResponseWriter, r *http.Request) {
 // signed-in browser that made it; a browser not signed in is sent to the
 // login page, as showConsent does.
 func (s *Server) showStaySignedIn(w http.ResponseWriter, r *http.Request, id string) {
-	browser := cookieValue(r, browserCookie)
-	pr, ok := s.getPending(id)
-	if !ok || browser == "" || pr.browser != browser {
-		s.unknownRequest(w)
-		return
-	}
-	se, ok := s.lookupSession(cookieValue(r, sessionCookie))
-	if !ok || pr.forceLogin {
-		w.Header().Set("Location", "/login?"+fieldRequestID+"="+url.QueryEscape(id))
-		w.WriteHeader(http.StatusSeeOther)
+	pr, se, ok := s.signedInPending(w, r, id)
+	if !ok {
 		return
 	}
 	s.renderPage(w, http.StatusOK, "kmsi", staySignedInPage{
