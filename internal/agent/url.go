@@ -37,7 +37,9 @@ func Resolve(base *url.URL, ref string) (raw string, u *url.URL, err error) {
 	}
 	t.Fragment, t.RawFragment = "", ""
 	if r.IsAbs() {
-		raw = strings.TrimSpace(ref)
+		// Trimmed as cleanRef trims (C0 controls and space), not as strings.TrimSpace does: a
+		// trailing U+00A0 belongs to the URL, and raw must keep what u keeps.
+		raw = strings.TrimFunc(ref, func(r rune) bool { return r <= 0x20 })
 	} else {
 		raw = t.String()
 	}
@@ -57,6 +59,11 @@ func Resolve(base *url.URL, ref string) (raw string, u *url.URL, err error) {
 	t.Scheme = strings.ToLower(t.Scheme)
 	if (t.Scheme == "http" || t.Scheme == "https") && t.Host == "" {
 		return "", nil, fmt.Errorf("URL %q has no host", noFrag)
+	}
+	// net/url accepts in a scheme-relative reference hosts it rejects in an absolute URL
+	// ("//::" resolves to "http://::"), as a browser rejects them: what is returned parses.
+	if _, err := url.Parse(withoutFragment(t).String()); err != nil {
+		return "", nil, fmt.Errorf("URL %q: %w", noFrag, errors.Unwrap(err))
 	}
 	return raw, t, nil
 }
@@ -192,6 +199,12 @@ func parseClientURI(s string) (clientURI, error) {
 }
 
 func newClientURI(u *url.URL) clientURI {
+	if u.Opaque == "" {
+		// A browser removes the dot segments of a path before it navigates (RFC 3986 §5.2.4):
+		// "https://client.example/x/../cb" is the client's "https://client.example/cb".
+		// ResolveReference with an empty reference removes them and nothing else.
+		u = u.ResolveReference(&url.URL{})
+	}
 	scheme := strings.ToLower(u.Scheme)
 	p := u.Path
 	if p == "" {
