@@ -247,7 +247,7 @@ Feature: The access token response
     When the resource owner signs in and approves the request
     Then the response carries no ID token
 
-  @TOK-08 @must
+  @TOK-08 @must @slow
   Scenario: Access tokens from twenty flows are all different
     RFC 6749 §10.10: tokens must be unguessable; RFC 6819 §5.1.4.2.2: they must not be
     predictable. Twenty approvals in one browser must give twenty different tokens that
@@ -257,7 +257,7 @@ Feature: The access token response
     When the resource owner approves 20 requests one after another in the same browser
     Then every access token is different, and they are not a counter
 
-  @TOK-08 @should
+  @TOK-08 @should @slow
   Scenario: Access tokens carry at least 128 bits of entropy
     RFC 6819 §5.1.4.2.2 and RFC 6749 §10.10: the probability of guessing a token must
     be negligible. The entropy of twenty tokens is estimated from the positions that vary

@@ -198,7 +198,7 @@ Feature: OpenID Connect implicit flow
     When the request is sent in the same browser
     Then the resource owner is asked to sign in again, or the client receives login_required
 
-  @OIDC-11 @must
+  @OIDC-11 @must @slow
   Scenario: A sign-in older than max_age is made again
     OpenID Connect Core §3.1.2.1 max_age: "Specifies the allowable elapsed time in seconds
     since the last time the End-User was actively authenticated by the OP. If the elapsed
@@ -212,7 +212,7 @@ Feature: OpenID Connect implicit flow
     When the request is sent in the same browser
     Then the resource owner is asked to sign in again, or the client receives login_required
 
-  @OIDC-11 @must
+  @OIDC-11 @must @slow
   Scenario: The ID token for a request with max_age carries the time of the sign-in as auth_time
     OpenID Connect Core §2 auth_time: "Time when the End-User authentication occurred.
     [...] When a max_age request is made [...] this Claim is REQUIRED." After the fresh

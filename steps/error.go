@@ -3,12 +3,11 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerErrorSteps binds the steps of 11_error.
-func registerErrorSteps(sc *godog.ScenarioContext) {
+func registerErrorSteps(sc *registrar) {
 	sc.Then(`^the client receives the error "([^"]*)"$`, clientReceivesError)
 	sc.Then(`^the error code is one of the registered codes$`, errorCodeRegistered)
 	sc.Then(`^the error code is a single code of the allowed characters$`, errorCodeCharacters)

@@ -4,13 +4,12 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerFormPostSteps binds the steps of 12_form_post.
-func registerFormPostSteps(sc *godog.ScenarioContext) {
+func registerFormPostSteps(sc *registrar) {
 	sc.Given(`^the request asks for the response mode "([^"]*)"$`, asksResponseMode)
 
 	sc.Then(`^the response arrives as a form POST to the redirect URI, every parameter a hidden input$`, formPostPage)

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerFragmentSteps binds the steps of the response encoding and where it goes (09_token, 12_form_post).
-func registerFragmentSteps(sc *godog.ScenarioContext) {
+func registerFragmentSteps(sc *registrar) {
 	sc.Then(`^the response is in the fragment of the redirect URI$`, responseInFragment)
 	sc.Then(`^the query of the redirect URI is exactly the registered one$`, queryAsRegistered)
 	sc.Then(`^any error response sent to the client is in the fragment$`, anyErrorInFragment)

@@ -3,13 +3,11 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
-
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerMetadataSteps binds the steps of 14_metadata.
-func registerMetadataSteps(sc *godog.ScenarioContext) {
+func registerMetadataSteps(sc *registrar) {
 	sc.Given(`^the request asks for the response mode "([^"]*)", listed or not$`, asksUnlistedResponseMode)
 	sc.Given(`^the target publishes a discovery document$`, publishesMetadata)
 	sc.Given(`^the discovery document lists the response mode "([a-z_]+)"$`, metadataListsMode)

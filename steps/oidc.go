@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/idtoken"
@@ -21,7 +19,7 @@ import (
 
 // registerOIDCSteps binds the steps of the OpenID Connect implicit feature
 // (catalogue rows OIDC-01 … OIDC-13).
-func registerOIDCSteps(sc *godog.ScenarioContext) {
+func registerOIDCSteps(sc *registrar) {
 	sc.Given(`^the request asks for the prompt "([^"]*)"$`, asksPrompt)
 	sc.Given(`^an OpenID Connect request for "(id_token token|id_token)" from the implicit client$`, oidcRequestFor)
 	sc.Given(`^the OpenID Connect request carries no nonce$`, oidcNoNonce)
@@ -199,6 +197,9 @@ func oidcPromptNoneError(ctx context.Context, codes string) (context.Context, er
 		for c := range strings.SplitSeq(codes, ",") {
 			list = append(list, strings.TrimSpace(c))
 		}
+		if err := w.freshOnly("the check reads whether the login page was shown"); err != nil {
+			return err
+		}
 		return check.PromptNoneError(w.id(), w.ending, list, sent, w.outcome.LoginShown)
 	})
 }
@@ -291,7 +292,7 @@ func oidcSignedIn(ctx context.Context) (context.Context, error) {
 	if err != nil {
 		return ctx, err
 	}
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -370,6 +371,9 @@ func oidcAsked(w *world) string {
 
 func oidcFreshLogin(ctx context.Context) (context.Context, error) {
 	return judged(ctx, func(w *world) error {
+		if err := w.freshOnly("the check reads whether the login page was shown"); err != nil {
+			return err
+		}
 		return check.FreshLogin(w.id(), w.ending, oidcAsked(w), w.outcome != nil && w.outcome.LoginShown)
 	})
 }
@@ -386,6 +390,9 @@ func oidcAuthTime(ctx context.Context) (context.Context, error) {
 		}
 		tok, err := check.IDToken(w.id(), w.ending)
 		if err != nil {
+			return err
+		}
+		if err := w.freshOnly("the check reads whether the login page was shown"); err != nil {
 			return err
 		}
 		var earlier *float64

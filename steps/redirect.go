@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/cucumber/godog"
-
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
@@ -19,7 +17,7 @@ import (
 )
 
 // registerRedirectSteps binds the steps of the redirect features.
-func registerRedirectSteps(sc *godog.ScenarioContext) {
+func registerRedirectSteps(sc *registrar) {
 	sc.Given(`^the redirect URI is the registered one followed by "([^"]*)"$`, redirectURIWithSuffix)
 
 	sc.Then(`^the browser is never sent to the redirect URI$`, neverRedirected)
@@ -165,7 +163,7 @@ func clientIDOtherCase(ctx context.Context) (context.Context, error) {
 func priorConsent(ctx context.Context) (context.Context, error) {
 	w := worldFrom(ctx)
 	c := w.t.Profile.Clients.Implicit
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

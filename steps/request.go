@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
@@ -18,7 +16,7 @@ import (
 
 // registerRequestSteps binds the steps of the request features: parameters,
 // response_type, scope and error responses.
-func registerRequestSteps(sc *godog.ScenarioContext) {
+func registerRequestSteps(sc *registrar) {
 	sc.Given(`^an authorization request from the implicit client for response_type "token"$`, plainTokenRequest)
 	sc.Given(`^the target offers response_type "token"$`, offersPlainToken)
 	sc.Given(`^an authorization request from the client that is not allowed the implicit grant$`, requestFromCodeOnlyClient)
@@ -224,7 +222,7 @@ func again(ctx context.Context, label string, vary func(*authz.Request)) (contex
 	req := *w.req
 	req.Params = slices.Clone(w.req.Params)
 	vary(&req)
-	a, err := w.newAgent()
+	a, err := w.anotherBrowser(ctx) // "a new browser" like the first: signed in the same way
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

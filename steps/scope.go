@@ -5,12 +5,11 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerScopeSteps binds the steps of 10_scope.
-func registerScopeSteps(sc *godog.ScenarioContext) {
+func registerScopeSteps(sc *registrar) {
 	sc.Given(`^the request asks for the scope "(.*)"$`, asksScope)
 	sc.Given(`^the request asks for the client's scope followed by "([^"]*)"$`, scopeExtended)
 

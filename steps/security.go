@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
@@ -17,7 +15,7 @@ import (
 )
 
 // registerSecuritySteps binds the steps of the security features.
-func registerSecuritySteps(sc *godog.ScenarioContext) {
+func registerSecuritySteps(sc *registrar) {
 	sc.Given(`^the request parameter "([a-z_]+)" is "([^"]*)"$`, requestParamIs)
 
 	sc.When(`^a client connects to the authorization endpoint offering only TLS 1\.0 and TLS 1\.1$`, offerLegacyTLS)
@@ -64,6 +62,28 @@ func flowNegative(ctx context.Context, judge func(w *world, xs []agent.Hop) erro
 	return negative(ctx, func(w *world) error { return overExchanges(w, judge) })
 }
 
+// everyPageJudged is flowJudged for a check that reads every page of the
+// flow, the login page among them: a browser that started signed in never
+// saw it (freshOnly).
+func everyPageJudged(ctx context.Context, judge func(w *world, xs []agent.Hop) error) (context.Context, error) {
+	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
+		if err := w.freshOnly("the check reads every page of the flow"); err != nil {
+			return err
+		}
+		return judge(w, xs)
+	})
+}
+
+// everyPageNegative is everyPageJudged for a check whose pass is an absence.
+func everyPageNegative(ctx context.Context, judge func(w *world, xs []agent.Hop) error) (context.Context, error) {
+	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
+		if err := w.freshOnly("the check reads every page of the flow"); err != nil {
+			return err
+		}
+		return judge(w, xs)
+	})
+}
+
 func overExchanges(w *world, judge func(w *world, xs []agent.Hop) error) error {
 	if w.agent == nil {
 		return w.harnessErr(errors.New("no browser ran the flow"))
@@ -103,7 +123,7 @@ func offerLegacyTLS(ctx context.Context) (context.Context, error) {
 func crossOriginProbe(ctx context.Context, origin, method string) (context.Context, error) {
 	w := worldFrom(ctx)
 	s := &w.sec
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -128,7 +148,7 @@ func crossOriginProbe(ctx context.Context, origin, method string) (context.Conte
 // there as the resource owner would.
 func loginWithParam(ctx context.Context, extra string) (context.Context, error) {
 	w := worldFrom(ctx)
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -181,7 +201,7 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 	if q := strings.SplitN(w.req.URL(), "?", 2); len(q) == 2 {
 		target += "?" + q[1]
 	}
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -205,13 +225,13 @@ func sendToHTTPVariant(ctx context.Context) (context.Context, error) {
 }
 
 func httpVariantServesNothing(ctx context.Context) (context.Context, error) {
-	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
+	return everyPageNegative(ctx, func(w *world, xs []agent.Hop) error {
 		return check.HTTPVariantServesNothing(w.id(), xs, w.ending)
 	})
 }
 
 func allHTTPS(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.AllHTTPS(w.id(), xs) })
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error { return check.AllHTTPS(w.id(), xs) })
 }
 
 func legacyTLSRefused(ctx context.Context) (context.Context, error) {
@@ -224,19 +244,19 @@ func legacyTLSRefused(ctx context.Context) (context.Context, error) {
 }
 
 func framingRefused(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FramingRefused(w.id(), xs) })
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FramingRefused(w.id(), xs) })
 }
 
 func frameAncestorsCSP(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FrameAncestorsCSP(w.id(), xs) })
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error { return check.FrameAncestorsCSP(w.id(), xs) })
 }
 
 func referrerRestricted(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error { return check.ReferrerRestricted(w.id(), xs) })
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error { return check.ReferrerRestricted(w.id(), xs) })
 }
 
 func noThirdPartyContent(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error {
 		return check.NoThirdPartyContent(w.id(), xs, w.t.Profile.Origins())
 	})
 }
@@ -261,7 +281,7 @@ func noCORS(ctx context.Context) (context.Context, error) {
 }
 
 func noRepostAfterLogin(ctx context.Context) (context.Context, error) {
-	return flowJudged(ctx, func(w *world, xs []agent.Hop) error {
+	return everyPageJudged(ctx, func(w *world, xs []agent.Hop) error {
 		pw := w.t.Profile.ResourceOwner.Password
 		for _, x := range xs {
 			if x.Method != http.MethodPost {
@@ -290,7 +310,7 @@ func carriesValue(body, value string) bool {
 
 func markupEscaped(ctx context.Context) (context.Context, error) {
 	s := &worldFrom(ctx).sec
-	return flowNegative(ctx, func(w *world, xs []agent.Hop) error {
+	return everyPageNegative(ctx, func(w *world, xs []agent.Hop) error {
 		if len(s.payloads) == 0 {
 			return w.harnessErr(errors.New("the scenario sent no markup to look for"))
 		}
@@ -330,7 +350,7 @@ func notSentTo(ctx context.Context, foreign string) (context.Context, error) {
 // a browser without the resource owner's cookies (how == "cookieless").
 func consentForged(ctx context.Context, how string) (context.Context, error) {
 	w := worldFrom(ctx)
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

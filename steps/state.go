@@ -3,13 +3,12 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 )
 
 // registerStateSteps binds the steps of 07_state.
-func registerStateSteps(sc *godog.ScenarioContext) {
+func registerStateSteps(sc *registrar) {
 	sc.Given(`^the state is "(.*)"$`, stateIs)
 	sc.Given(`^the request carries no state$`, noState)
 

@@ -25,20 +25,20 @@ func Initialize(sc *godog.ScenarioContext, t *target.Target) {
 		}
 		w := &world{t: t, sec: securityProbe{payloads: map[string]string{}}}
 		w.ids, w.level = Tags(tags)
+		texts := make([]string, len(s.Steps))
+		for i, st := range s.Steps {
+			texts[i] = st.Text
+		}
+		w.browser = BrowserFor(texts) // browser.go
 		return context.WithValue(ctx, worldKey{}, w), nil
 	})
 
-	for _, register := range []func(*godog.ScenarioContext){
-		registerCoreSteps, registerRequestSteps, registerRedirectSteps, registerStateSteps, registerTokenSteps,
-		registerFragmentSteps, registerScopeSteps, registerErrorSteps, registerFormPostSteps, registerSecuritySteps, registerMetadataSteps, registerOIDCSteps,
-	} {
-		register(sc)
-	}
+	bindSteps(sc) // bindings.go: the patterns compiled once per process
 }
 
 // registerCoreSteps binds the steps every area shares: the baseline
 // request and the flow.
-func registerCoreSteps(sc *godog.ScenarioContext) {
+func registerCoreSteps(sc *registrar) {
 	sc.Given(`^an authorization request from the implicit client$`, requestFromImplicitClient)
 
 	sc.When(`^the resource owner signs in and (approves|denies) the request$`, ownerDecides)
@@ -84,7 +84,7 @@ func decisionOf(words string) interact.Decision {
 
 func ownerDecides(ctx context.Context, decision string) (context.Context, error) {
 	w := worldFrom(ctx)
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}
@@ -112,40 +112,6 @@ func (w *world) flow(ctx context.Context, a *agent.Agent, d interact.Decision) (
 func (w *world) endingOf(out *interact.Outcome, req *authz.Request) *check.Ending {
 	rt, _ := req.Get("response_type")
 	return target.EndingOf(out, rt)
-}
-
-// pageBytes is how much of each page the browser keeps as evidence.
-const pageBytes = 256 << 10
-
-// newAgent is a fresh browser for this scenario: its own cookie jar, and the
-// URI the request names counted as the client's, registered or not — the
-// browser must never contact it, and a redirect to it is what is judged.
-func (w *world) newAgent() (*agent.Agent, error) {
-	cfg := w.t.AgentConfig()
-	// Whole pages, not excerpts: the security checks read every page's
-	// markup (a reflected parameter may sit far down the page).
-	cfg.ExcerptBytes = pageBytes
-	a, err := agent.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	// A deliberately malformed redirect URI that cannot be parsed is not
-	// marked (MarkClientURI ignores it): no navigation can reach it either.
-	if w.redirectURI != "" {
-		a.MarkClientURI(w.redirectURI)
-	}
-	return a, nil
-}
-
-// startBrowser gives the scenario its browser: a fresh one, whose hops are
-// the scenario's evidence. A fresh browser also has no remembered consent
-// tied to a session, so a denial can be made.
-func (w *world) startBrowser() (*agent.Agent, error) {
-	a, err := w.newAgent()
-	if err == nil {
-		w.agent = a
-	}
-	return a, err
 }
 
 // runFlow drives one authorization request through browser a, the resource

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/implicitspec/implicitspec/internal/authz"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/interact"
@@ -16,7 +15,7 @@ import (
 )
 
 // registerTokenSteps binds the steps of 09_token.
-func registerTokenSteps(sc *godog.ScenarioContext) {
+func registerTokenSteps(sc *registrar) {
 	sc.Then(`^the client receives an access token$`, clientReceivesAccessToken)
 	sc.Then(`^no access token is issued$`, noAccessToken)
 	sc.Then(`^the response holds a non-empty access token$`, nonEmptyAccessToken)
@@ -79,7 +78,7 @@ func ownerApprovesMany(ctx context.Context, n int) (context.Context, error) {
 	if err := w.needsAccessToken(); err != nil {
 		return ctx, err
 	}
-	a, err := w.startBrowser()
+	a, err := w.startBrowser(ctx)
 	if err != nil {
 		return ctx, w.harnessErr(err)
 	}

@@ -46,6 +46,10 @@ type world struct {
 	repeated      string  // the parameter the request sends twice
 
 	decision interact.Decision
+	// browser is the browser the scenario's flows start in (browser.go);
+	// signedIn: one of them started from a copy of the run's sign-in.
+	browser  Browser
+	signedIn bool
 	agent    *agent.Agent
 	outcome  *interact.Outcome
 	ending   *check.Ending
@@ -163,6 +167,10 @@ func ScenarioOutcome(ctx context.Context) (Outcome, bool) {
 	if w.agent != nil {
 		o.Evidence.Groups = append(o.Evidence.Groups, evidence.FromHops("the flow", w.agent.Hops(), w.t.Redactor()))
 		o.Evidence.Actions = w.doneSteps()
+		if w.signedIn {
+			o.Evidence.Actions = append([]string{"was signed in already: the browser started from a copy of the cookies of the run's one sign-in (--fresh-login signs in here)"},
+				o.Evidence.Actions...)
+		}
 	}
 	o.Evidence.Groups = append(o.Evidence.Groups, w.extraGroups()...)
 	// The discovery document was fetched once for the run: a scenario that

@@ -26,6 +26,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/expect"
 	"github.com/implicitspec/implicitspec/internal/profile"
@@ -55,6 +56,7 @@ type options struct {
 	strict       bool
 	bcp          bool
 	concurrency  int
+	freshLogin   bool
 	faults       string
 	reference    string
 	listFaults   bool
@@ -67,6 +69,8 @@ type options struct {
 	timeout      time.Duration
 	maxHops      int
 	maxBody      int64
+	rate         float64
+	maxWait      time.Duration
 	outputs      []output
 	args         []string
 }
@@ -84,8 +88,9 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.strict, "strict", false, "@should scenarios that fail fail the run (otherwise they are warnings); stale --expect entries are errors")
 	fs.BoolVar(&o.bcp, "bcp", false, "judge the @bcp scenarios (RFC 9700, the Security BCP): their failures fail the run; otherwise they are reported as information only")
 	fs.IntVar(&o.concurrency, "concurrency", 1, "scenarios run at once")
+	fs.BoolVar(&o.freshLogin, "fresh-login", false, "sign in with the password in every scenario's own fresh browser; by default the run signs in once and the scenarios that only need a signed-in resource owner start from a copy of that session")
 	fs.StringVar(&o.faults, "fault", "", "embedded server only: switch on these fault(s), comma separated, to see the harness catch them")
-	fs.StringVar(&o.reference, "reference", "", `embedded server only: the kind of server it plays, items separated by ";": "offer=id_token token|id_token" (response types offered), "refusal=query-unauthorized" (how an unoffered one is refused: `+refusalNames()+`), "consent=remembered" (always, remembered, none), "refuse-all"`)
+	fs.StringVar(&o.reference, "reference", "", `embedded server only: the kind of server it plays, items separated by ";": "offer=id_token token|id_token" (response types offered), "refusal=query-unauthorized" (how an unoffered one is refused: `+refusalNames()+`), "consent=remembered" (always, remembered, none), "refuse-all", "throttle=N" (every Nth authorization or login request answered 429, Retry-After: 1), "lockout=N[/WINDOW]" (the account locked after N sign-ins within WINDOW, default 15m)`)
 	fs.BoolVar(&o.listFaults, "list-faults", false, "list the embedded server's fault switches and exit")
 	fs.BoolVar(&o.list, "list", false, "list the selected scenarios (requirement ID, level, name, tags) and exit")
 	fs.BoolVar(&o.listReqs, "list-requirements", false, "list the requirement catalogue (ID, level, clause, scenarios) and exit")
@@ -97,6 +102,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.DurationVar(&o.timeout, "timeout", def.Timeout, "per-request timeout")
 	fs.IntVar(&o.maxHops, "max-hops", def.MaxHops, "requests the browser makes for one navigation (redirect chain) before giving up")
 	fs.Int64Var(&o.maxBody, "max-body", def.MaxBody, "bytes of a response body the browser reads before giving up")
+	fs.Float64Var(&o.rate, "rate", 0, "requests per second to the target, across all scenarios (0: unlimited)")
+	fs.DurationVar(&o.maxWait, "max-wait", agent.DefaultMaxWait, "the longest Retry-After of a 429 or 503 waited out before the request is sent once more; a longer one, or a second, leaves the scenario rate-limited (cannot judge)")
 	return fs
 }
 
@@ -140,6 +147,9 @@ func (o *options) validate(fs *flag.FlagSet) error {
 	}
 	if o.timeout <= 0 || o.maxHops < 1 || o.maxBody < 1 || o.deadline < 0 {
 		return fmt.Errorf("--timeout, --max-hops and --max-body must be positive, --deadline not negative")
+	}
+	if _, err := agent.NewPolite(o.rate, o.maxWait); err != nil {
+		return fmt.Errorf("--rate %v, --max-wait %s: both must be ≥ 0 (--rate 0: unlimited)", o.rate, o.maxWait)
 	}
 	switch o.responseType {
 	case "", target.All, target.Token, target.IDTokenToken, target.IDToken:
@@ -275,6 +285,7 @@ func execute(ctx context.Context, o *options, t *target.Target, stdout, stderr i
 		Concurrency: o.concurrency,
 		NoColors:    !colour,
 		Progress:    pr.report,
+		Throttled:   pr.throttled,
 	}
 	var rep *suite.Report
 	var err error
@@ -385,10 +396,13 @@ func loadTarget(o *options, stderr io.Writer, getenv profile.Getenv, info *suite
 func prepare(ctx context.Context, o *options, p *profile.Profile, stderr io.Writer) (*target.Target, error) {
 	lim := target.DefaultLimits()
 	lim.Timeout, lim.MaxHops, lim.MaxBody = o.timeout, o.maxHops, o.maxBody
+	lim.Polite, _ = agent.NewPolite(o.rate, o.maxWait) // validated by parseFlags
+	ctx = agent.OnThrottle(ctx, func(t agent.Throttle) { suite.Console{}.Throttle(stderr, "preparation", t) })
 	t, err := target.New(ctx, p, lim)
 	if err != nil {
 		return nil, err
 	}
+	t.FreshLogin = o.freshLogin
 	if err := t.Preflight(ctx, o.responseType); err != nil {
 		return t, err // its preparation's evidence shows what the preflight saw
 	}

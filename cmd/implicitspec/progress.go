@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/suite"
 )
 
@@ -65,4 +66,20 @@ func (p *progress) clear() {
 	if p.tty {
 		fmt.Fprint(p.stderr, "\r\x1b[K")
 	}
+}
+
+// throttled prints the line of a 429 or 503 with Retry-After a scenario met
+// (its wait, or why it gave up) on stderr, where waiting is explained
+// without mixing into the verdict lines.
+func (p *progress) throttled(scenario string, t agent.Throttle) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		fmt.Fprint(p.stderr, "\r\x1b[K")
+	}
+	c := suite.Console{}
+	if p.console != nil {
+		c = *p.console
+	}
+	c.Throttle(p.stderr, scenario, t)
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,6 +44,17 @@ type Config struct {
 	// it sees it (see noteSecrets): the run's redactor, so that it knows
 	// each token and cookie before anything quoting them is written.
 	Secrets SecretSink
+	// Jar is the browser's cookie jar (jar.go): nil for a fresh browser,
+	// or a clone of another browser's jar to start signed in as it is.
+	Jar *Jar
+	// Polite, shared by the run, paces every request and waits out
+	// Retry-After (polite.go); nil: neither.
+	Polite *Polite
+	// TLSSessionCache, shared by the browsers of a run, lets a new browser
+	// resume a TLS session another one made instead of a full handshake.
+	// It holds session tickets only: no cookie, no connection is shared.
+	// nil: every browser makes full handshakes.
+	TLSSessionCache tls.ClientSessionCache
 }
 
 // SecretSink is told the secrets the agent sees (*redact.Redactor is one).
@@ -64,8 +74,12 @@ type Hop struct {
 	Sent          bool   // false: the agent refused to send it (client URI or foreign origin)
 	Err           string
 	// Note says what an exchange that is not HTTP found (the TLS probe's
-	// handshake).
+	// handshake), or what the harness did about a throttled answer.
 	Note string
+	// Throttled: a 429 or 503 with Retry-After, waited out or given up on
+	// (Note says which): evidence of an operating condition, never an
+	// answer the checks judge (polite.go).
+	Throttled bool
 }
 
 // Page is a response the browser rendered (not a redirect).
@@ -106,7 +120,7 @@ type Agent struct {
 	cfg     Config
 	allowed map[string]bool // normalised origins
 	dial    map[string]bool // host:port pairs of allowed origins (defence in depth at dial time)
-	jar     *cookiejar.Jar
+	jar     *Jar
 	tr      *http.Transport // requests go through tr.RoundTrip: see send
 
 	mu       sync.Mutex
@@ -115,7 +129,7 @@ type Agent struct {
 	lastPage *url.URL // the last page rendered: referrer of the next non-start navigation
 }
 
-// New returns an Agent with a fresh cookie jar.
+// New returns an Agent with Config.Jar, or a fresh cookie jar.
 func New(cfg Config) (*Agent, error) {
 	switch {
 	case cfg.MaxHops < 0, cfg.Timeout < 0, cfg.MaxBody < 0, cfg.ExcerptBytes < 0:
@@ -157,11 +171,10 @@ func New(cfg Config) (*Agent, error) {
 		}
 		a.clients = append(a.clients, c)
 	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return nil, fmt.Errorf("agent: cookie jar: %w", err)
+	a.jar = cfg.Jar
+	if a.jar == nil {
+		a.jar = NewJar()
 	}
-	a.jar = jar
 	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	a.tr = &http.Transport{
 		Proxy: nil,
@@ -175,6 +188,7 @@ func New(cfg Config) (*Agent, error) {
 			RootCAs:            cfg.RootCAs,
 			InsecureSkipVerify: cfg.InsecureSkipVerify, //nolint:gosec // explicit test-target option
 			MinVersion:         tls.VersionTLS12,
+			ClientSessionCache: cfg.TLSSessionCache,
 		},
 		TLSHandshakeTimeout:    cfg.Timeout,
 		ForceAttemptHTTP2:      true,
@@ -270,7 +284,7 @@ func (a *Agent) Navigate(ctx context.Context, method, rawURL, body, via string) 
 			return Result{}, &Error{Kind: KindHopLimit, URL: withoutFragment(target).String(),
 				Err: fmt.Errorf("more than %d requests in one navigation", a.cfg.MaxHops)}
 		}
-		resp, respBody, err := a.send(ctx, method, target, body, via, referrer)
+		resp, respBody, err := a.sendPolitely(ctx, method, target, body, via, referrer)
 		if err != nil {
 			return Result{}, err
 		}
@@ -333,6 +347,9 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	reqURL := withoutFragment(target)
 	reqURL.RawQuery = escapeQuery(reqURL.RawQuery)
 	hop := Hop{Method: method, URL: reqURL.String(), RequestBody: body, Via: via, Sent: true}
+	if err := a.cfg.Polite.pace(ctx, hop.URL); err != nil {
+		return nil, nil, err
+	}
 
 	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
@@ -372,6 +389,7 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody+1))
 	a.fillHop(&hop, resp, data)
+	a.cfg.Polite.mark(ctx, &hop)
 	noteBody(a.cfg.Secrets, data)
 	if err != nil {
 		e := classify(err, ctx, rctx, hop.URL)

@@ -22,6 +22,9 @@ const (
 	KindBodyTooLarge ErrorKind = "body-too-large" // a response body exceeded Config.MaxBody
 	KindInvalidURL   ErrorKind = "invalid-url"    // the URL given to Navigate, or a Location header, cannot be parsed
 	KindCanceled     ErrorKind = "canceled"       // ctx was canceled by the caller
+	// KindRateLimited: still throttled after one wait, or asked to wait
+	// longer than Polite allows (polite.go): the scenario cannot be judged.
+	KindRateLimited ErrorKind = "rate-limited"
 )
 
 // Error is the error type of Navigate.

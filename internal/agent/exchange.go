@@ -13,11 +13,12 @@ const ViaForm = "form"
 
 // Exchanges returns the hops the browser sent and got an answer to, in
 // order: the evidence the checks read, request body included. A refused or
-// failed hop is left out because there is no answer to judge.
+// failed hop is left out because there is no answer to judge, and so is a
+// throttled one: the limit is the operator's, not the server's answer.
 func (a *Agent) Exchanges() []Hop {
 	var out []Hop
 	for _, h := range a.Hops() {
-		if h.Sent && h.Err == "" {
+		if h.Sent && h.Err == "" && !h.Throttled {
 			out = append(out, h)
 		}
 	}

@@ -33,6 +33,8 @@ type Recorder struct {
 	base    http.RoundTripper
 	secrets SecretSink
 	keep    bool // false: register secrets only (a client shared by the run keeps no log)
+	polite  *Polite
+	timeout time.Duration // per attempt, under polite (Client)
 
 	mu   sync.Mutex
 	hops []Hop
@@ -59,6 +61,11 @@ func NewSecretsOnly(base http.RoundTripper, secrets SecretSink) *Recorder {
 // Client is an http.Client over r that follows no redirect (each hop is
 // judged, and recorded, as it is) and gives up after timeout (0: never).
 func (r *Recorder) Client(timeout time.Duration) *http.Client {
+	if r.polite != nil {
+		// Each attempt gets the timeout, not the whole exchange: a wait for
+		// Retry-After is bounded by --max-wait, not by --timeout.
+		r.timeout, timeout = timeout, 0
+	}
 	return &http.Client{Transport: r, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
@@ -71,8 +78,16 @@ func (r *Recorder) CloseIdleConnections() {
 	}
 }
 
-// RoundTrip sends req through the base transport and records the exchange.
+// RoundTrip sends req through the base transport and records the exchange;
+// under Polite, paced, and a throttled answer waited out (polite.go).
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.polite != nil {
+		return r.politeRoundTrip(req)
+	}
+	return r.roundTrip(req)
+}
+
+func (r *Recorder) roundTrip(req *http.Request) (*http.Response, error) {
 	hop := Hop{Method: req.Method, URL: req.URL.String(), Sent: true, RequestHeader: req.Header.Clone()}
 	if hop.Method == "" {
 		hop.Method = http.MethodGet
@@ -97,6 +112,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, scannedResponseBody))
 	hop.Status, hop.Header, hop.Location = resp.StatusCode, resp.Header.Clone(), resp.Header.Get("Location")
 	hop.BodyExcerpt = excerpt(data, DefaultExcerptBytes)
+	r.polite.mark(req.Context(), &hop)
 	noteBody(r.secrets, data)
 	var rest io.Reader = resp.Body
 	if rerr != nil {

@@ -185,7 +185,9 @@ func NoCredentialBesideError(id string, e *Ending) error {
 // sent has status 0.
 func NoServerError(id string, xs []agent.Hop) error {
 	for _, x := range xs {
-		if x.Status >= 500 && x.Status <= 599 {
+		// A 503 with Retry-After was waited out and sent again (agent.Polite):
+		// the limit is not the answer judged here; the retry's answer is.
+		if x.Status >= 500 && x.Status <= 599 && !x.Throttled {
 			return Fail(id, "%s answered HTTP %d instead of sending server_error or temporarily_unavailable to the client", redact.Params(x.URL), x.Status)
 		}
 	}

@@ -81,7 +81,7 @@ func (e Evidence) Empty() bool { return len(e.Groups) == 0 && len(e.Actions) == 
 
 // interesting are the response headers an auditor of this flow looks at.
 var interesting = []string{"Location", "Content-Type", "Cache-Control", "Pragma", "X-Frame-Options",
-	"Content-Security-Policy", "Referrer-Policy", "Access-Control-Allow-Origin", "Set-Cookie", "WWW-Authenticate"}
+	"Content-Security-Policy", "Referrer-Policy", "Access-Control-Allow-Origin", "Set-Cookie", "WWW-Authenticate", "Retry-After"}
 
 // bodyBytes is how much of a page the evidence keeps.
 const bodyBytes = 2000
@@ -215,6 +215,9 @@ func writeExchange(b *strings.Builder, n int, x Exchange) {
 		fmt.Fprintf(b, "   ← HTTP %d\n", x.Status)
 		for _, h := range x.Header {
 			fmt.Fprintf(b, "   %s: %s\n", h.Name, h.Value)
+		}
+		if x.Note != "" { // a throttled answer: what the harness did about it
+			fmt.Fprintf(b, "   %s\n", x.Note)
 		}
 	}
 	if len(x.Fragment) > 0 {

@@ -75,6 +75,9 @@ type Options struct {
 	// submitted: the submission is returned in Outcome.HeldConsent, unsent
 	// (the harness replays it in altered forms).
 	HoldConsent bool
+	// OnPassword, when set, is called each time the person submits the
+	// password (the run counts its password logins).
+	OnPassword func()
 }
 
 // Submission is a form submission the person was about to make.
@@ -190,6 +193,7 @@ func Run(ctx context.Context, a *agent.Agent, start Start, opt Options) (*Outcom
 		}
 		p := res.Page
 		r.out.Page, r.out.Title = p, ""
+		signedBefore := r.passwordSent
 		act, reason, err := r.decide(p)
 		if err != nil {
 			return r.fail(err)
@@ -208,6 +212,9 @@ func Run(ctx context.Context, a *agent.Agent, start Start, opt Options) (*Outcom
 				"acted on %d pages without leaving the server; the next step would have been: %s", opt.MaxSteps, act.step)))
 		}
 		r.out.Steps = append(r.out.Steps, act.step)
+		if r.passwordSent && !signedBefore && opt.OnPassword != nil {
+			opt.OnPassword() // this navigation submits the password
+		}
 		res, err = a.Navigate(ctx, act.method, act.url, act.body, act.via)
 	}
 }

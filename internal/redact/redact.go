@@ -11,9 +11,7 @@
 package redact
 
 import (
-	"cmp"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -52,10 +50,9 @@ func secretHeader(name string) bool {
 // safe for concurrent use: scenarios register secrets while others are
 // being written.
 type Redactor struct {
-	mu    sync.Mutex
-	known map[string]bool   // the secrets as registered
-	forms map[string]bool   // every spelling of them that String masks
-	rep   *strings.Replacer // built from forms; nil when a secret was added since
+	mu    sync.RWMutex
+	known map[string]bool // the secrets as registered
+	forms index           // every spelling of them that String masks (index.go)
 }
 
 // New returns a Redactor for the given literal secrets (empty ones ignored).
@@ -79,13 +76,12 @@ func (r *Redactor) Add(secret string) {
 		return
 	}
 	if r.known == nil {
-		r.known, r.forms = map[string]bool{}, map[string]bool{}
+		r.known = map[string]bool{}
 	}
 	r.known[secret] = true
 	for _, f := range spellings(secret) {
-		if len(f) >= minSecret && !r.forms[f] {
-			r.forms[f] = true
-			r.rep = nil
+		if len(f) >= minSecret {
+			r.forms.add(f)
 		}
 	}
 }
@@ -110,34 +106,6 @@ func (r *Redactor) Knows(secret string) bool {
 	return r.known[secret]
 }
 
-// replacer is the Replacer for every spelling, built when a secret was
-// added since the last call. Longest first: strings.Replacer tries its
-// pairs in order at each position, so a secret that contains another is
-// masked whole rather than half.
-func (r *Redactor) replacer() *strings.Replacer {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.rep != nil || len(r.forms) == 0 {
-		return r.rep
-	}
-	forms := make([]string, 0, len(r.forms))
-	for f := range r.forms {
-		forms = append(forms, f)
-	}
-	slices.SortFunc(forms, func(a, b string) int {
-		if c := cmp.Compare(len(b), len(a)); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	pairs := make([]string, 0, 2*len(forms))
-	for _, f := range forms {
-		pairs = append(pairs, f, Mask)
-	}
-	r.rep = strings.NewReplacer(pairs...)
-	return r.rep
-}
-
 // String masks the literal secrets in s, then, by structure, the values of
 // secret parameters in any URL or form-encoded text it holds, of inputs
 // named like them in markup, and of JSON members named like them.
@@ -146,9 +114,9 @@ func (r *Redactor) String(s string) string {
 		return s
 	}
 	if r != nil {
-		if rep := r.replacer(); rep != nil {
-			s = rep.Replace(s)
-		}
+		r.mu.RLock()
+		s = r.forms.replace(s)
+		r.mu.RUnlock()
 	}
 	return Structure(s)
 }

@@ -145,7 +145,7 @@ var jsonMember = regexp.MustCompile(`(?:^|[^\w$])["']?([A-Za-z_]+)["']?\s*:\s*(?
 // eachSecretMember calls fn with the span of the string value of every
 // JSON member of s named like a secret parameter.
 func eachSecretMember(s string, fn func(vs, ve int)) {
-	if !strings.Contains(s, ":") {
+	if !strings.Contains(s, ":") || !mayNameSecret(s) {
 		return
 	}
 	for _, m := range jsonMember.FindAllStringSubmatchIndex(s, -1) {
@@ -158,6 +158,23 @@ func eachSecretMember(s string, fn func(vs, ve int)) {
 			}
 		}
 	}
+}
+
+// secretNameParts are parts of every name SecretParam accepts, in lower
+// case: a text that holds none of them, in any case, names no secret
+// member, and the member pattern (slow on a long page: it may start
+// anywhere) need not run.
+var secretNameParts = []string{"token", "code", "pass", "pw", "secret", "assertion", "session_state"}
+
+// mayNameSecret reports whether s may hold a secret parameter's name.
+func mayNameSecret(s string) bool {
+	lower := strings.ToLower(s)
+	for _, p := range secretNameParts {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func maskJSON(s string) string {

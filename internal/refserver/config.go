@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The implicit response types the server can offer (RFC 6749 §4.2.1; OpenID
@@ -201,6 +202,13 @@ type Config struct {
 	// Pages is how the login and consent pages are written; "" means
 	// PagesPlain.
 	Pages PageStyle
+	// Throttle, above 0, answers every Throttle-th request to the
+	// authorization endpoint or the login form 429 with Retry-After: 1, and
+	// Lockout, above 0, locks the account after Lockout sign-ins within
+	// LockoutWindow (default DefaultLockoutWindow): operating conditions of
+	// a vendor IdP, not faults (throttle.go).
+	Throttle, Lockout int
+	LockoutWindow     time.Duration
 }
 
 // Config string keys (ParseConfig).
@@ -210,6 +218,8 @@ const (
 	configConsent   = "consent"
 	configRefuseAll = "refuse-all"
 	configPages     = "pages"
+	configThrottle  = "throttle"
+	configLockout   = "lockout"
 )
 
 // ParseConfig reads a compact configuration, as one command-line flag or a
@@ -220,6 +230,8 @@ const (
 //	consent=POLICY     one of Consents(), e.g. "consent=remembered"
 //	refuse-all         Config.RefuseAll
 //	pages=STYLE        one of PageStyles(), e.g. "pages=german"
+//	throttle=N         every Nth authorization or login request answered 429, Retry-After: 1 (Config.Throttle)
+//	lockout=N[/WINDOW] the account locked after N sign-ins within WINDOW, default 15m (Config.Lockout)
 //
 // Spaces around items and values are ignored; each item may appear once.
 // The empty string is the zero Config. The result is normalised: the
@@ -253,8 +265,10 @@ func ParseConfig(s string) (Config, error) {
 			c.RefuseAll = true
 		case key == configPages && hasValue:
 			c.Pages, err = ParsePageStyle(value)
+		case (key == configThrottle || key == configLockout) && hasValue:
+			err = c.parseOperating(key, value)
 		default:
-			err = fmt.Errorf("refserver: config item %q is not offer=…, refusal=…, consent=…, refuse-all or pages=…", strings.TrimSpace(item))
+			err = fmt.Errorf("refserver: config item %q is not offer=…, refusal=…, consent=…, refuse-all, pages=…, throttle=… or lockout=…", strings.TrimSpace(item))
 		}
 		if err != nil {
 			return Config{}, err
@@ -282,6 +296,7 @@ func (c Config) String() string {
 	if c.Pages != "" {
 		items = append(items, configPages+"="+string(c.Pages))
 	}
+	items = append(items, c.operatingItems()...)
 	return strings.Join(items, ";")
 }
 

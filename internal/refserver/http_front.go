@@ -27,7 +27,7 @@ func (s *Server) startHTTPFront() (*httpFront, error) {
 	}
 	f := &httpFront{url: "http://" + ln.Addr().String(), done: make(chan struct{})}
 	f.srv = &http.Server{
-		Handler:           http.HandlerFunc(s.handleHTTPFront),
+		Handler:           s.withTraffic(http.HandlerFunc(s.handleHTTPFront)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}

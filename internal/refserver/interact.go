@@ -150,6 +150,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnauthorized, pr, user, "Wrong username or password.")
 		return
 	}
+	if s.lockedOut(w, pr, user) { // Config.Lockout
+		return
+	}
 	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username, cookieValue(r, sessionCookie))))
 	s.clearForceLogin(id)
 	if next := form.Get("next"); next != "" && s.faults.on(FaultLoginOpenRedirect) {

@@ -26,6 +26,8 @@ type Options struct {
 	// others are refused, when consent is asked); ParseConfig reads it from
 	// one string.
 	Config
+	// Latency is added before every response (latency.go): a slow IdP.
+	Latency time.Duration
 }
 
 // Server is one running reference authorization server. All its state
@@ -61,6 +63,10 @@ type Server struct {
 	sessions map[string]session
 	tokens   map[string]grant
 	dynamic  map[string]client // registered at run time (register.go)
+
+	operating operating // Config.Throttle and Config.Lockout (throttle.go)
+
+	traffic traffic // requests counted, latency added (latency.go)
 }
 
 // Lifetimes of the server-side state.
@@ -115,6 +121,7 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.remember(m.password)
 	s.httpSrv = s.newHTTPServer(m.leaf)
+	s.watchTraffic(opts.Latency)
 	if s.front, err = s.startHTTPFront(); err != nil {
 		ln.Close()
 		return nil, err
@@ -283,7 +290,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/.well-known/openid-configuration", s.handleMetadata)
 	mux.HandleFunc("/", s.handleNotFound)
-	return s.securityHeaders(mux)
+	return s.securityHeaders(s.throttled(mux))
 }
 
 // securityHeaders sets, on every response, the headers that keep the

@@ -8,6 +8,8 @@ import (
 
 	"github.com/cucumber/godog"
 	"github.com/cucumber/godog/formatters"
+
+	"github.com/implicitspec/implicitspec/internal/agent"
 )
 
 // Console writes the harness's own console output: one line per scenario as
@@ -65,7 +67,8 @@ func (v Verdict) Label() string {
 // Summary writes what a reader needs after the run, most important last so
 // that it stays on screen: the skips as a count with their reasons grouped,
 // then information, waivers, warnings, what could not be judged, the
-// failures with clause, expected and seen, and the totals with the exit code.
+// failures with clause, expected and seen, and the totals (with the
+// password logins the run made) and the exit code.
 func (c Console) Summary(w io.Writer, r *Report) {
 	c.skips(w, r)
 	for _, v := range []Verdict{Info, Waived, Warned, NotRun, Errored, Failed} {
@@ -92,6 +95,7 @@ func (c Console) Summary(w io.Writer, r *Report) {
 	}
 	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d warnings, %d BCP notes, %d waived, %d skipped, %d could not be judged, %d not run\n",
 		len(r.Results), r.Count(Passed), r.Count(Failed), r.Count(Warned), r.Count(Info), r.Count(Waived), r.Count(Skipped), r.Count(Errored), r.Count(NotRun))
+	fmt.Fprintf(w, "%d password logins\n", r.Info.PasswordLogins)
 	fmt.Fprintf(w, "verdict: %s (exit %d)\n", r.VerdictWord(), r.ExitCode())
 }
 
@@ -161,3 +165,15 @@ func (silent) Summary() {}
 type prettyNoTotals struct{ *godog.PrettyFmt }
 
 func (prettyNoTotals) Summary() {}
+
+// Throttle writes one line for a 429 or 503 with Retry-After met by
+// scenario: "⏸ [scenario] HTTP 429 at URL, Retry-After: 1: waiting 1s", or,
+// for a request given up on, why it was (the scenario is then Errored).
+func (c Console) Throttle(w io.Writer, scenario string, t agent.Throttle) {
+	what := fmt.Sprintf("waiting %s, then once more", t.Wait)
+	if t.GaveUp {
+		what = "rate-limited, not sent again: " + t.Why
+	}
+	fmt.Fprintf(w, "%s [%s] HTTP %d at %s, Retry-After: %s: %s\n",
+		c.paint(Errored, "⏸"), scenario, t.Status, t.URL, t.RetryAfter, what)
+}

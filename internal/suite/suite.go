@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/implicitspec/implicitspec/features"
+	"github.com/implicitspec/implicitspec/internal/agent"
 	"github.com/implicitspec/implicitspec/internal/check"
 	"github.com/implicitspec/implicitspec/internal/evidence"
 	"github.com/implicitspec/implicitspec/internal/redact"
@@ -39,6 +41,10 @@ type Config struct {
 	// Progress, when set, is called as each scenario is judged, one call
 	// at a time.
 	Progress func(done, total int, r Result)
+	// Throttled, when set, is told each 429 or 503 with Retry-After a
+	// scenario meets, before the wait (the console's line); it may be
+	// called from several scenarios at once.
+	Throttled func(scenario string, t agent.Throttle)
 	// Instrument, when set, adds to each scenario's context after the
 	// steps are bound: tests use it to make a step panic, to prove that a
 	// harness crash is never reported as the server's failure.
@@ -133,6 +139,11 @@ type RunInfo struct {
 	// Preparation is the evidence of discovery and the preflight.
 	Preparation evidence.Evidence
 	Warnings    []string
+	// PasswordLogins is how many times the run submitted the resource
+	// owner's password: the preflight's sign-in and every one after it
+	// (target.PasswordLogins when the scenarios ended). A vendor IdP counts
+	// them; --fresh-login makes one per scenario that reaches a login page.
+	PasswordLogins int
 }
 
 // Report is the whole run.
@@ -299,7 +310,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			Tags:           cfg.Tags,
 			Concurrency:    max(cfg.Concurrency, 1),
 			FS:             features.FS,
-			Paths:          featurePaths(), // in the flow's order, so the console reads as the flow goes
+			Paths:          runOrder(sel, cfg.Concurrency), // the flow's order, so the console reads as the flow goes; @slow first when concurrent (order.go)
 			NoColors:       cfg.NoColors,
 			DefaultContext: ctx,
 			TestingT:       cfg.TestingT,
@@ -312,6 +323,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep := col.report(ctx)
 	rep.redact(cfg.Target.Redactor())
+	rep.Info.PasswordLogins = cfg.Target.PasswordLogins()
 	return rep, nil
 }
 
@@ -338,12 +350,22 @@ func newCollector(cfg Config, sel []Scenario) *collector {
 type scenarioLog struct {
 	started time.Time
 	steps   []Step
+	limited atomic.Pointer[agent.Throttle] // the first request given up on as rate-limited
 }
 
 type logKey struct{}
 
-func (c *collector) before(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-	return context.WithValue(ctx, logKey{}, &scenarioLog{started: time.Now()}), nil
+func (c *collector) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	l := &scenarioLog{started: time.Now()}
+	ctx = agent.OnThrottle(ctx, func(t agent.Throttle) {
+		if t.GaveUp {
+			l.limited.CompareAndSwap(nil, &t)
+		}
+		if c.cfg.Throttled != nil {
+			c.cfg.Throttled(sc.Name, t)
+		}
+	})
+	return context.WithValue(ctx, logKey{}, l), nil
 }
 
 func (c *collector) afterStep(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -390,6 +412,10 @@ func (c *collector) judge(ctx context.Context, o steps.Outcome, err error) (Verd
 	switch {
 	case ctx.Err() != nil:
 		return NotRun, "not judged: " + stopReason(ctx), ""
+	case rateLimited(ctx) != "":
+		// A limit of the operator's, not an answer of the server: whatever
+		// a step made of the failed request, nothing was judged.
+		return Errored, rateLimited(ctx), ""
 	case o.Harness != nil:
 		return Errored, o.Harness.Error(), ""
 	case o.Skip != "":
@@ -413,6 +439,19 @@ func (c *collector) judge(ctx context.Context, o steps.Outcome, err error) (Verd
 		v = Info
 	}
 	return v, err.Error(), f.Clause
+}
+
+// rateLimited is the reason a scenario could not be judged when one of its
+// requests was given up on as rate-limited (agent.Polite), else "".
+func rateLimited(ctx context.Context) string {
+	l, ok := ctx.Value(logKey{}).(*scenarioLog)
+	if !ok {
+		return ""
+	}
+	if t := l.limited.Load(); t != nil {
+		return "rate-limited: " + t.URL + ": " + t.Why
+	}
+	return ""
 }
 
 // stopReason says why ctx ended.
@@ -539,6 +578,7 @@ func RunEach(ctx context.Context, cfg Config, types []string) (*Report, error) {
 			}
 			all.Results = append(all.Results, r)
 		}
+		all.Info.PasswordLogins = rep.Info.PasswordLogins // the target's count: all runs so far
 		if rep.Info.Stopped != "" {
 			all.Info.Stopped = fmt.Sprintf("%s (response_type %q, %d of %d types)", rep.Info.Stopped, rt, i+1, len(types))
 			break

@@ -76,28 +76,48 @@ func (t *Target) Control(ctx context.Context, c *profile.Client, uri, rt string)
 }
 
 // runBaseline drives the baseline request of c at uri for rt through a new
-// browser, the resource owner approving.
+// browser, the resource owner approving: one signed in as the run is
+// (SignedIn), unless there is no such session or FreshLogin.
 func (t *Target) runBaseline(ctx context.Context, c *profile.Client, uri, rt string) (Probe, error) {
-	a, err := agent.New(t.AgentConfig())
+	r, err := t.baseline(ctx, c, uri, rt, t.SignedIn(ctx))
+	return r.probe, err
+}
+
+// baselineRun is a baseline flow: its probe, how it ended, and its
+// browser's cookie jar.
+type baselineRun struct {
+	probe Probe
+	out   *interact.Outcome
+	jar   *agent.Jar
+}
+
+// baseline drives the baseline request of c at uri for rt through a new
+// browser whose cookie jar is jar (nil: a fresh browser), the resource
+// owner approving.
+func (t *Target) baseline(ctx context.Context, c *profile.Client, uri, rt string, jar *agent.Jar) (baselineRun, error) {
+	cfg := t.AgentConfig()
+	cfg.Jar = jar
+	a, err := agent.New(cfg)
 	if err != nil {
-		return Probe{}, err
+		return baselineRun{}, err
 	}
 	defer a.CloseIdleConnections()
 	req := t.Baseline(c, uri, rt)
 	out, err := interact.Run(ctx, a, interact.Start{Method: "GET", URL: req.URL()}, t.InteractOptions(interact.Approve))
-	p := Probe{ResponseType: rt, ClientID: c.ClientID, RedirectURI: uri}
+	r := baselineRun{probe: Probe{ResponseType: rt, ClientID: c.ClientID, RedirectURI: uri}, out: out, jar: a.Jar()}
+	p := &r.probe
 	if hops := a.Hops(); len(hops) > 0 {
 		// Also when the harness could not finish the flow: what it saw is
 		// the clue.
 		p.Evidence = evidence.FromHops("the positive control (the unmodified request)", hops, t.Redactor())
 	}
 	if err != nil {
-		return p, err
+		return r, err
 	}
 	e := EndingOf(out, rt)
 	p.OK = check.Succeeded(e)
 	p.Describe = t.Redactor().String(describeOutcome(e, out))
-	return p, nil
+	return r, nil
 }
 
 // describeOutcome is Ending.Describe plus, for a page, what it says: an

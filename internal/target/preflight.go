@@ -33,14 +33,27 @@ func (t *Target) Preflight(ctx context.Context, want string) error {
 	c := t.Profile.Clients.Implicit
 	uri := c.RedirectURIs[0]
 	candidates := t.candidates(want)
+	// The first served flow signs the run in (session.go): the later
+	// candidates start from a copy of it, and so do the scenarios that
+	// only need a signed-in resource owner.
+	var signedIn *agent.Jar
 	for _, rt := range candidates {
-		p, err := t.runBaseline(ctx, c, uri, rt)
+		var jar *agent.Jar
+		if signedIn != nil {
+			jar = signedIn.Clone()
+		}
+		r, err := t.baseline(ctx, c, uri, rt, jar)
+		p := r.probe
 		t.attempts = append(t.attempts, p) // evidence, whatever happened (Preparation)
 		if err != nil {
 			return t.harnessError(err)
 		}
 		t.probes[rt] = p
 		t.controls.seed(p)
+		if p.OK && signedIn == nil && !t.FreshLogin && t.session != nil {
+			signedIn = r.jar
+			t.session.seed(r.jar.Clone(), r.out)
+		}
 	}
 	for _, rt := range candidates {
 		if t.probes[rt].OK {

@@ -28,10 +28,17 @@ type Limits struct {
 	Timeout time.Duration // per request
 	MaxHops int
 	MaxBody int64
+	// Polite, shared by every browser and side request of the run, paces
+	// them (--rate) and waits out Retry-After (--max-wait); nil: neither.
+	Polite *agent.Polite
 }
 
-// DefaultLimits suit a server on the same machine or a nearby IdP.
-func DefaultLimits() Limits { return Limits{Timeout: 15 * time.Second, MaxHops: 20, MaxBody: 2 << 20} }
+// DefaultLimits suit a server on the same machine or a nearby IdP: no rate
+// limit, and a Retry-After of up to agent.DefaultMaxWait waited out.
+func DefaultLimits() Limits {
+	p, _ := agent.NewPolite(0, agent.DefaultMaxWait)
+	return Limits{Timeout: 15 * time.Second, MaxHops: 20, MaxBody: 2 << 20, Polite: p}
+}
 
 // Target is what every scenario of a run shares.
 type Target struct {
@@ -49,6 +56,10 @@ type Target struct {
 	// Warnings are what the run should say once, before any scenario: a
 	// plain-http endpoint off loopback, a listed response type refused.
 	Warnings []string
+	// FreshLogin: every browser starts fresh and signs in with the password
+	// itself (--fresh-login), as before the run kept one sign-in
+	// (session.go). Set it before Preflight.
+	FreshLogin bool
 
 	probes   map[string]Probe // Preflight's attempt per response type
 	controls *controlCache
@@ -57,10 +68,18 @@ type Target struct {
 	redactor *redact.Redactor
 	// base is the transport under HTTP, for the recorded side clients.
 	base http.RoundTripper
+
+	// tlsSessions is the TLS session cache every browser of the run shares
+	// (resumption: tickets only, never a cookie); nil: full handshakes.
+	tlsSessions tls.ClientSessionCache
 	// discovery is what discovery sent and received, and attempts the
 	// preflight's baseline flows in order (Preparation).
 	discovery []agent.Hop
 	attempts  []Probe
+	// session is the run's one sign-in, logins its count of password
+	// logins; both shared by WithResponseType's copies (session.go).
+	session *session
+	logins  *loginCounter
 }
 
 // New prepares a target for a run: trust anchors, the run's redactor, the
@@ -77,8 +96,8 @@ func New(ctx context.Context, p *profile.Profile, lim Limits) (*Target, error) {
 		TLSClientConfig: &tls.Config{RootCAs: pool, InsecureSkipVerify: p.TLS.InsecureSkipVerify, MinVersion: tls.VersionTLS12},
 	}
 	// Whoever uses the shared client, the secrets of its answers are known.
-	hc := agent.NewSecretsOnly(base, red).Client(lim.Timeout)
-	disc := agent.NewRecorder(base, red)
+	hc := agent.NewSecretsOnly(base, red).Politely(lim.Polite).Client(lim.Timeout)
+	disc := agent.NewRecorder(base, red).Politely(lim.Polite)
 	err = p.Discover(ctx, disc.Client(lim.Timeout))
 	if err != nil {
 		return nil, err
@@ -94,8 +113,11 @@ func New(ctx context.Context, p *profile.Profile, lim Limits) (*Target, error) {
 		redactor:  red,
 		base:      base,
 		discovery: disc.Hops(),
+		session:   &session{},
+		logins:    &loginCounter{},
 	}
 	t.Warnings = plainHTTPWarnings(p)
+	t.tlsSessions = tls.NewLRUClientSessionCache(0)
 	return t, nil
 }
 
@@ -133,6 +155,8 @@ func (t *Target) AgentConfig() agent.Config {
 		AllowedOrigins:     t.Profile.Origins(),
 		ClientURIs:         clientURIs,
 		Secrets:            t.secretSink(),
+		TLSSessionCache:    t.tlsSessions,
+		Polite:             t.Limits.Polite,
 	}
 }
 
@@ -154,7 +178,7 @@ func (t *Target) Recorded() (*http.Client, *agent.Recorder) {
 	if base == nil && t.HTTP != nil {
 		base = t.HTTP.Transport
 	}
-	rec := agent.NewRecorder(base, t.secretSink())
+	rec := agent.NewRecorder(base, t.secretSink()).Politely(t.Limits.Polite)
 	return rec.Client(t.Limits.Timeout), rec
 }
 
@@ -172,7 +196,8 @@ func (t *Target) InteractOptions(d interact.Decision) interact.Options {
 			Deny:          p.Interaction.Deny,
 			Login:         p.Interaction.LoginButton,
 		},
-		Decision: d,
+		Decision:   d,
+		OnPassword: t.logins.add,
 	}
 }
 
