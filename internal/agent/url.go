@@ -57,7 +57,8 @@ func Resolve(base *url.URL, ref string) (raw string, u *url.URL, err error) {
 		return "", nil, fmt.Errorf("URL %q has no scheme", noFrag)
 	}
 	t.Scheme = strings.ToLower(t.Scheme)
-	if (t.Scheme == "http" || t.Scheme == "https") && t.Host == "" {
+	// A host of ":" or ":8080" is no host: browsers refuse "http://:/x" as they refuse "http:///x".
+	if (t.Scheme == "http" || t.Scheme == "https") && t.Hostname() == "" {
 		return "", nil, fmt.Errorf("URL %q has no host", noFrag)
 	}
 	// net/url accepts in a scheme-relative reference hosts it rejects in an absolute URL
