@@ -215,6 +215,7 @@ func once(srv *refserver.Server, tags string, concurrency int) (measure, error) 
 	if err != nil {
 		return measure{}, err
 	}
+	tg.Concurrency = concurrency
 	if err := tg.Preflight(ctx, ""); err != nil {
 		return measure{}, err
 	}

@@ -403,6 +403,7 @@ func prepare(ctx context.Context, o *options, p *profile.Profile, stderr io.Writ
 		return nil, err
 	}
 	t.FreshLogin = o.freshLogin
+	t.Concurrency = o.concurrency
 	if err := t.Preflight(ctx, o.responseType); err != nil {
 		return t, err // its preparation's evidence shows what the preflight saw
 	}

@@ -2,8 +2,10 @@ package target
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/implicitspec/implicitspec/internal/refserver"
@@ -77,5 +79,35 @@ func TestRemembersConsent(t *testing.T) {
 	}
 	if n := tg.PasswordLogins(); n != 1 {
 		t.Errorf("%d password logins, want 1", n)
+	}
+}
+
+// The preflight's flows after the sign-in run at once, from copies of it:
+// what it finds (the probes, their order, the one sign-in) is what a
+// one-at-a-time preflight finds, whichever response types are served.
+func TestPreflightConcurrency(t *testing.T) {
+	for _, cfg := range []string{"", "offer=id_token", "offer=token|id_token", "offer=id_token token"} {
+		c, err := refserver.ParseConfig(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [2]string
+		for i, n := range []int{1, 3} {
+			tg := reference(t, refserver.Options{Config: c}, same)
+			tg.Concurrency = n
+			if err := tg.Preflight(context.Background(), ""); err != nil {
+				t.Fatalf("%q, concurrency %d: %v", cfg, n, err)
+			}
+			if l := tg.PasswordLogins(); l != 1 {
+				t.Errorf("%q, concurrency %d: %d password logins, want 1", cfg, n, l)
+			}
+			for _, p := range tg.attempts {
+				got[i] += fmt.Sprintf("%s ok=%v %s\n", p.ResponseType, p.OK, strings.Fields(p.Describe)[0])
+			}
+			got[i] += "under test: " + tg.ResponseType
+		}
+		if got[0] != got[1] {
+			t.Errorf("%q: one at a time:\n%s\nat once:\n%s", cfg, got[0], got[1])
+		}
 	}
 }

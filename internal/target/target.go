@@ -60,6 +60,10 @@ type Target struct {
 	// itself (--fresh-login), as before the run kept one sign-in
 	// (session.go). Set it before Preflight.
 	FreshLogin bool
+	// Concurrency is how many flows Preflight may run at once once the run
+	// has signed in (--concurrency; below 1 counts as 1). Set it before
+	// Preflight.
+	Concurrency int
 
 	probes   map[string]Probe // Preflight's attempt per response type
 	controls *controlCache
