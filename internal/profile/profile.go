@@ -49,12 +49,19 @@ type Clients struct {
 	// Native is an implicit client whose first redirect URI is a loopback IP
 	// URI without a port, e.g. http://127.0.0.1/cb (RFC 8252 §7.3). Optional.
 	Native *Client `yaml:"native"`
+	// Browser is an implicit client for the scenarios a real browser plays
+	// to the end (step 4 of the flow): its first redirect URI is a loopback
+	// http URI with a port, e.g. http://127.0.0.1:8765/cb, registered at the
+	// server, where the harness itself serves the client's page during the
+	// run. It may be the implicit client again, with that extra URI.
+	// Optional: without it those scenarios are skipped with the reason.
+	Browser *Client `yaml:"browser_client"`
 }
 
 // All returns the clients the profile names, in a fixed order (nil ones left out).
 func (c Clients) All() []*Client {
 	var out []*Client
-	for _, cl := range []*Client{c.Implicit, c.TwoURIs, c.CodeOnly, c.WithQuery, c.Native} {
+	for _, cl := range []*Client{c.Implicit, c.TwoURIs, c.CodeOnly, c.WithQuery, c.Native, c.Browser} {
 		if cl != nil {
 			out = append(out, cl)
 		}
@@ -79,7 +86,19 @@ type Interaction struct {
 	// LoginButton names the login form's submit control, for a form with
 	// several buttons of which none reads as signing in.
 	LoginButton string `yaml:"login_button"`
+	// Driver is what drives the pages: "html" (the page reader, no
+	// JavaScript), "browser" (a headless chromium for every flow) or "auto"
+	// (the page reader, and chromium from the first page that needs
+	// JavaScript). Empty means auto where a chromium is found, else html.
+	Driver string `yaml:"driver"`
 }
+
+// The values of Interaction.Driver.
+const (
+	DriverHTML    = "html"
+	DriverBrowser = "browser"
+	DriverAuto    = "auto"
+)
 
 // TLS configures trust for https targets.
 type TLS struct {
@@ -232,6 +251,7 @@ func (p *Profile) Redacted() *Profile {
 		CodeOnly:  p.Clients.CodeOnly.clone(),
 		WithQuery: p.Clients.WithQuery.clone(),
 		Native:    p.Clients.Native.clone(),
+		Browser:   p.Clients.Browser.clone(),
 	}
 	c.ResourceOwner.Password = redact(p.ResourceOwner.Password)
 	if p.AllowedOrigins != nil {

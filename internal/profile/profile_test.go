@@ -83,7 +83,7 @@ func TestParseValid(t *testing.T) {
 			yaml: minimalWith("name: t", "name: ${INJECT}"),
 			want: func(p *Profile) any { return p.Name + "|" + p.Clients.Implicit.ClientID }, val: "x\nclients: evil|spa"},
 		{name: "all sections",
-			yaml: minimal + `interaction: {username_field: login, password_field: pw, approve: Allow, deny: Deny, login_button: Go}
+			yaml: minimal + `interaction: {username_field: login, password_field: pw, approve: Allow, deny: Deny, login_button: Go, driver: browser}
 tls: {insecure_skip_verify: true}
 allowed_origins: ['http://127.0.0.1:3900', 'HTTPS://Login.Test:443/']
 userinfo_endpoint: https://as.test/userinfo
@@ -91,7 +91,7 @@ userinfo_endpoint: https://as.test/userinfo
 			want: func(p *Profile) any {
 				return fmt.Sprintf("%v %v %v %v", p.Interaction, p.TLS.InsecureSkipVerify, p.AllowedOrigins, p.UserinfoEndpoint)
 			},
-			val: "{login pw Allow Deny Go} true [http://127.0.0.1:3900 HTTPS://Login.Test:443/] https://as.test/userinfo"},
+			val: "{login pw Allow Deny Go browser} true [http://127.0.0.1:3900 HTTPS://Login.Test:443/] https://as.test/userinfo"},
 		{name: "anchors and merge keys",
 			yaml: strings.Replace(minimal, "  implicit:\n    client_id: spa\n    redirect_uris: [https://app.test/cb]\n",
 				"  implicit: &c\n    client_id: spa\n    redirect_uris: [https://app.test/cb]\n  two_uris:\n    <<: *c\n    client_id: two\n    redirect_uris: [https://app.test/1, https://app.test/2]\n", 1),
@@ -134,7 +134,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown nested key", minimalWith("    client_id: spa", "    client_id: spa\n    secret: x"),
 			"profile: clients.implicit.secret: unknown key (known: client_id, redirect_uris, scope) (line 6)"},
 		{"unknown client role", minimalWith("  implicit:", "  hybrid:\n    client_id: x\n  implicit:"),
-			"profile: clients.hybrid: unknown key (known: implicit, two_uris, code_only, with_query, native) (line 4)"},
+			"profile: clients.hybrid: unknown key (known: implicit, two_uris, code_only, with_query, native, browser_client) (line 4)"},
 		{"duplicate key", minimal + "name: u\n", `profile: line 10: mapping key "name" already defined at line 1`},
 		{"string expected", minimalWith("name: t", "name: [a]"), "profile: name: expected a string, got a list (line 1)"},
 		{"list expected", minimalWith("[https://app.test/cb]", "https://app.test/cb"),
@@ -281,6 +281,25 @@ func TestValidateClients(t *testing.T) {
 		{"native not loopback", func(p *Profile) {
 			p.Clients.Native = &Client{ClientID: "n", RedirectURIs: []string{"https://app.test/cb"}}
 		}, `profile: clients.native.redirect_uris[0]: "https://app.test/cb" is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)`},
+		{"browser_client valid", func(p *Profile) {
+			p.Clients.Browser = &Client{ClientID: "b", RedirectURIs: []string{"http://127.0.0.1:8765/cb"}}
+		}, ""},
+		{"browser_client IPv6 valid", func(p *Profile) {
+			p.Clients.Browser = &Client{ClientID: "b", RedirectURIs: []string{"http://[::1]:8765/cb"}}
+		}, ""},
+		{"browser_client without a port", func(p *Profile) {
+			p.Clients.Browser = &Client{ClientID: "b", RedirectURIs: []string{"http://127.0.0.1/cb"}}
+		}, `profile: clients.browser_client.redirect_uris[0]: "http://127.0.0.1/cb" is not a loopback http URI with a port, like http://127.0.0.1:8765/cb: the harness serves the client's page there itself`},
+		{"browser_client https", func(p *Profile) {
+			p.Clients.Browser = &Client{ClientID: "b", RedirectURIs: []string{"https://127.0.0.1:8765/cb"}}
+		}, `profile: clients.browser_client.redirect_uris[0]: "https://127.0.0.1:8765/cb" is not a loopback http URI with a port, like http://127.0.0.1:8765/cb: the harness serves the client's page there itself`},
+		{"browser_client elsewhere", func(p *Profile) {
+			p.Clients.Browser = &Client{ClientID: "b", RedirectURIs: []string{"http://app.test:8765/cb"}}
+		}, `profile: clients.browser_client.redirect_uris[0]: "http://app.test:8765/cb" is not a loopback http URI with a port, like http://127.0.0.1:8765/cb: the harness serves the client's page there itself`},
+		{"driver browser", func(p *Profile) { p.Interaction.Driver = "browser" }, ""},
+		{"driver auto", func(p *Profile) { p.Interaction.Driver = "auto" }, ""},
+		{"driver unknown", func(p *Profile) { p.Interaction.Driver = "selenium" },
+			`profile: interaction.driver: "selenium" is not one of html, browser, auto`},
 		{"code_only without URI", func(p *Profile) {
 			p.Clients.CodeOnly = &Client{ClientID: "backend"}
 		}, "profile: clients.code_only.redirect_uris: at least one URI required"},

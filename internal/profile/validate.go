@@ -115,6 +115,24 @@ func (p *Profile) validateClients() *Error {
 			return &Error{Key: "clients.native.redirect_uris[0]", Msg: fmt.Sprintf("%s is not a loopback IP redirect URI without a port, like http://127.0.0.1/cb (RFC 8252 §7.3)", quoteURL(c.RedirectURIs[0]))}
 		}
 	}
+	return p.validateBrowserClient()
+}
+
+// validateBrowserClient: the harness serves this client's page itself, so
+// its first redirect URI must be an address it can listen on (loopback, with
+// a port) and a browser will load without TLS trust (http).
+func (p *Profile) validateBrowserClient() *Error {
+	c := p.Clients.Browser
+	if c == nil {
+		return nil
+	}
+	if err := checkClient("clients.browser_client", c, 1); err != nil {
+		return err
+	}
+	u, _ := url.Parse(c.RedirectURIs[0])
+	if u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") || u.Port() == "" || u.Port() == "0" {
+		return &Error{Key: "clients.browser_client.redirect_uris[0]", Msg: fmt.Sprintf("%s is not a loopback http URI with a port, like http://127.0.0.1:8765/cb: the harness serves the client's page there itself", quoteURL(c.RedirectURIs[0]))}
+	}
 	return nil
 }
 
@@ -126,6 +144,11 @@ func (p *Profile) validateOwnerAndTLS() *Error {
 		return &Error{Key: "resource_owner.password", Msg: "must not be empty"}
 	}
 
+	switch p.Interaction.Driver {
+	case "", DriverHTML, DriverBrowser, DriverAuto:
+	default:
+		return &Error{Key: "interaction.driver", Msg: fmt.Sprintf("%q is not one of html, browser, auto", p.Interaction.Driver)}
+	}
 	if p.TLS.CAPEM != "" && !hasPEMCertificate([]byte(p.TLS.CAPEM)) {
 		return &Error{Key: "tls.ca_pem", Msg: "no PEM certificate found"}
 	}
