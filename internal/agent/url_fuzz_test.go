@@ -64,7 +64,10 @@ func FuzzResolve(f *testing.F) {
 			if strings.Contains(err.Error(), "\n") && !strings.Contains(ref, "\n") {
 				t.Errorf("error not on one line: %q", err)
 			}
-			if _, frag, ok := strings.Cut(ref, "#"); ok && len(frag) > 3 && strings.Contains(err.Error(), frag) {
+			// Quoting the fragment is the fault; the same characters quoted from the
+			// URL before it ("//00000 #0000" names the host 00000) are not.
+			if before, frag, ok := strings.Cut(ref, "#"); ok && len(frag) > 3 &&
+				strings.Count(err.Error(), frag) > strings.Count(before, frag) {
 				t.Errorf("the error quotes the fragment: %v", err)
 			}
 			return
