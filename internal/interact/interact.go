@@ -5,7 +5,9 @@
 //
 // Every navigation goes through the agent, which decides whether a target leaves the server.
 // Pages are read with golang.org/x/net/html; no script is run (see script.go for the two
-// idioms that are recognised).
+// idioms that are recognised). A page that needs JavaScript can be given to a real browser
+// (Options.Driver and Renderer; internal/browser), which acts on its rendered DOM with the same
+// decisions through a Planner (dom.go).
 //
 // What ends a Run:
 //   - a Departure (Redirected, Navigated, FormPost): the server sent the browser away;
@@ -78,6 +80,39 @@ type Options struct {
 	// OnPassword, when set, is called each time the person submits the
 	// password (the run counts its password logins).
 	OnPassword func()
+	// Driver chooses what drives the flow: this package's HTML reader
+	// (DriverHTML, the default), a real browser (DriverBrowser), or the
+	// reader handing over to the browser at the first page that needs
+	// JavaScript (DriverAuto). The browser is Renderer: without one, every
+	// Driver is DriverHTML.
+	Driver   Driver
+	Renderer Renderer
+	// Passthrough lists the origins ("scheme://host[:port]") the harness
+	// serves itself (a loopback callback server): a real browser loads them
+	// for real, not through the agent, so that the page the client's
+	// redirect URI shows is seen as a person's browser sees it
+	// (Outcome.Landing). The HTML reader never loads them.
+	Passthrough []string
+}
+
+// Driver is what drives the flow: see Options.Driver.
+type Driver string
+
+// The drivers.
+const (
+	DriverHTML    Driver = ""        // the HTML reader: no script is run
+	DriverBrowser Driver = "browser" // the Renderer, from the start navigation on
+	DriverAuto    Driver = "auto"    // the HTML reader, then the Renderer from the first page that needs JavaScript
+)
+
+// Renderer runs the flow in a real browser (internal/browser), through the
+// same agent: it plans its actions with a Planner, so that it acts as the
+// HTML reader would on the same page, and it ends as Run ends (the same
+// Outcome shapes, the same error types). prior is the outcome of the HTML
+// reader when it hands over (DriverAuto): its Steps and state go on; nil
+// for a flow the browser drives from the start.
+type Renderer interface {
+	Run(ctx context.Context, a *agent.Agent, start Start, opt Options, prior *Outcome) (*Outcome, error)
 }
 
 // Submission is a form submission the person was about to make.
@@ -127,6 +162,28 @@ type Outcome struct {
 	// (a button or a deny link): only then is the server's answer a denial.
 	Denied      bool
 	HeldConsent *Submission // the consent submission, unsent (Options.HoldConsent)
+	// Landing is what a real browser saw on a client URI it was let to
+	// load (one on an Options.Passthrough origin): nil otherwise.
+	Landing *Landing
+
+	// flow is the person's state, kept for a driver that goes on from
+	// this outcome (DriverAuto).
+	flow flowState
+}
+
+// Landing is the page of the client's redirect URI as a real browser
+// rendered it: what a client's script can read there.
+type Landing struct {
+	URL       string // location.href, fragment included
+	Published string // JSON.stringify(window.__implicitspec), "" when the page published nothing
+	Title     string // document.title
+}
+
+// flowState is what a driver remembers across pages besides the Outcome.
+type flowState struct {
+	passwordSent   bool // the password was submitted
+	identifierSent bool // an identifier was submitted and no password form came since
+	acted          int  // pages acted on
 }
 
 // Start is the first navigation (the authorization request).
@@ -165,7 +222,9 @@ func (e *Error) Error() string {
 }
 
 // Run performs the flow: the start navigation, then one action per page until the browser
-// leaves the server or stops on one of its pages.
+// leaves the server or stops on one of its pages. With a Renderer, Options.Driver may give the
+// flow to a real browser, from the start (DriverBrowser) or from the first page that needs
+// JavaScript (DriverAuto).
 //
 // On error the returned *Outcome is still non-nil: Kind Stopped, Reason the error's text, and
 // the Steps, flags and last Page so far (evidence). The error is *agent.Error or *Error.
@@ -173,50 +232,109 @@ func Run(ctx context.Context, a *agent.Agent, start Start, opt Options) (*Outcom
 	if a == nil {
 		return nil, errors.New("interact: nil agent")
 	}
-	if opt.MaxSteps <= 0 {
-		opt.MaxSteps = DefaultMaxSteps
+	if opt.Driver == DriverBrowser && opt.Renderer != nil {
+		return opt.Renderer.Run(ctx, a, start, opt, nil)
 	}
-	r := &runner{opt: opt, out: &Outcome{Kind: Stopped}}
+	r := newRunner(opt, nil)
 	method := start.Method
 	if method == "" {
 		method = http.MethodGet
 	}
 	res, err := a.Navigate(ctx, method, start.URL, start.Body, "start")
-	for acted := 0; ; acted++ {
+	for {
 		if err != nil {
 			return r.fail(err)
 		}
 		if d := res.Departure; d != nil {
-			r.out.Departure = d
-			r.out.Kind = departureKind(d)
-			return r.out, nil
+			return r.depart(d, nil), nil
 		}
-		p := res.Page
-		r.out.Page, r.out.Title = p, ""
-		signedBefore := r.passwordSent
-		act, reason, err := r.decide(p)
+		act, err := r.next(res.Page, nil)
+		if r.handsOver(err) {
+			// The page needs JavaScript: a real browser loads it again and goes on.
+			return opt.Renderer.Run(ctx, a, Start{Method: http.MethodGet, URL: res.Page.URL.String()}, opt, r.handOver())
+		}
 		if err != nil {
 			return r.fail(err)
 		}
 		if act == nil {
-			r.out.Kind, r.out.Reason = Stopped, reason
 			return r.out, nil
-		}
-		if act.consent && opt.HoldConsent && act.method != "" && !strings.EqualFold(act.via, "link") {
-			r.out.Kind, r.out.Reason = Stopped, "held before submitting the consent form"
-			r.out.HeldConsent = &Submission{Method: act.method, URL: act.url, Body: act.body, Page: p}
-			return r.out, nil
-		}
-		if acted >= opt.MaxSteps {
-			return r.fail(r.pageError(p, KindStepLimit, fmt.Sprintf(
-				"acted on %d pages without leaving the server; the next step would have been: %s", opt.MaxSteps, act.step)))
-		}
-		r.out.Steps = append(r.out.Steps, act.step)
-		if r.passwordSent && !signedBefore && opt.OnPassword != nil {
-			opt.OnPassword() // this navigation submits the password
 		}
 		res, err = a.Navigate(ctx, act.method, act.url, act.body, act.via)
 	}
+}
+
+// newRunner starts a person with opt, going on from prior when it is set
+// (its Steps, flags and state; prior itself is not changed).
+func newRunner(opt Options, prior *Outcome) *runner {
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = DefaultMaxSteps
+	}
+	r := &runner{opt: opt, out: &Outcome{Kind: Stopped}}
+	if prior != nil {
+		out := *prior
+		out.Steps = append([]string(nil), prior.Steps...)
+		out.Kind, out.Departure, out.Reason, out.HeldConsent, out.Landing = Stopped, nil, "", nil, nil
+		r.out = &out
+		r.passwordSent, r.identifierSent, r.acted = prior.flow.passwordSent, prior.flow.identifierSent, prior.flow.acted
+	}
+	return r
+}
+
+// next reads the page and returns the person's action on it, with the Outcome updated as
+// Run reports it (Page, Title, flags, Steps; Options.OnPassword called when the action
+// submits the password). nil and no error: the flow stops on the page, Reason (or
+// HeldConsent) set. The action is counted against Options.MaxSteps. can, when set, says
+// whether the driver can make the action: its error ends the flow before the action counts.
+func (r *runner) next(p *agent.Page, can func(*action) error) (*action, error) {
+	r.out.Page, r.out.Title = p, ""
+	signedBefore := r.passwordSent
+	act, reason, err := r.decide(p)
+	if err != nil {
+		return nil, err
+	}
+	if act == nil {
+		r.out.Kind, r.out.Reason = Stopped, reason
+		return nil, nil
+	}
+	if act.consent && r.opt.HoldConsent && act.method != "" && !strings.EqualFold(act.via, "link") {
+		r.out.Kind, r.out.Reason = Stopped, "held before submitting the consent form"
+		r.out.HeldConsent = &Submission{Method: act.method, URL: act.url, Body: act.body, Page: p}
+		return nil, nil
+	}
+	if r.acted >= r.opt.MaxSteps {
+		return nil, r.pageError(p, KindStepLimit, fmt.Sprintf(
+			"acted on %d pages without leaving the server; the next step would have been: %s", r.opt.MaxSteps, act.step))
+	}
+	if can != nil {
+		if err := can(act); err != nil {
+			return nil, err
+		}
+	}
+	r.acted++
+	r.out.Steps = append(r.out.Steps, act.step)
+	if r.passwordSent && !signedBefore && r.opt.OnPassword != nil {
+		r.opt.OnPassword() // this navigation submits the password
+	}
+	return act, nil
+}
+
+// handsOver reports an error on which DriverAuto goes on in the browser: a page that needs
+// JavaScript.
+func (r *runner) handsOver(err error) bool {
+	var e *Error
+	return r.opt.Driver == DriverAuto && r.opt.Renderer != nil && errors.As(err, &e) && e.Kind == KindUnreadable
+}
+
+// handOver is the outcome so far, with the state a Planner goes on from.
+func (r *runner) handOver() *Outcome {
+	r.out.flow = flowState{passwordSent: r.passwordSent, identifierSent: r.identifierSent, acted: r.acted}
+	return r.out
+}
+
+// depart ends the flow on a departure; landing is what a real browser saw there, if anything.
+func (r *runner) depart(d *agent.Departure, landing *Landing) *Outcome {
+	r.out.Departure, r.out.Kind, r.out.Landing = d, departureKind(d), landing
+	return r.out
 }
 
 func departureKind(d *agent.Departure) Kind {
@@ -235,6 +353,8 @@ type runner struct {
 	base           *url.URL // the current page's base URL (<base href>, else its URL)
 	passwordSent   bool     // the password was submitted
 	identifierSent bool     // an identifier was submitted and no password form came since
+	acted          int      // pages acted on
+	press          press    // how a real browser makes the last action decided (dom.go)
 }
 
 // action is what the person does on a page: one navigation.
@@ -242,6 +362,16 @@ type action struct {
 	method, url, body, via string
 	step                   string // for Outcome.Steps: never the password
 	consent                bool   // the submission of the consent form
+}
+
+// press is what a real browser does to make a form's navigation (dom.go):
+// the form submitted (nil for a link, refresh or script location), the
+// control clicked (nil: the form submitted without a button), and what the
+// person typed, checked or chose before.
+type press struct {
+	form      *form
+	submitter *control
+	values    map[*control]string
 }
 
 func (r *runner) fail(err error) (*Outcome, error) {
@@ -274,7 +404,7 @@ func shortURL(s string) string {
 
 // decide reads the page and returns the person's action, or why there is none.
 func (r *runner) decide(p *agent.Page) (*action, string, error) {
-	r.base = p.URL
+	r.base, r.press = p.URL, press{}
 	// Browsers honour a Refresh header like <meta http-equiv=refresh>, on any response.
 	hdr, hdrOK := parseRefresh(p.Header.Get("Refresh"))
 	if !p.IsHTML() {
@@ -367,8 +497,7 @@ func (r *runner) selfSubmit(p *agent.Page, f *form) (*action, string, error) {
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "self-submitting form: "+err.Error())
 	}
-	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
-		step: fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))}, "", nil
+	return r.formAction(s, f, nil, nil, fmt.Sprintf("submitted self-submitting form (%s %s)", s.method, shortURL(s.url))), "", nil
 }
 
 // nothingToDo is the end of a page without a form to fill: a formless page may still move on
@@ -428,8 +557,7 @@ func (r *runner) login(p *agent.Page, f *form) (*action, string, error) {
 		return nil, "", r.pageError(p, KindUnreadable, "login form: "+err.Error())
 	}
 	r.passwordSent, r.identifierSent = true, false
-	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
-		step: fmt.Sprintf("filled login form (%s) and %s", who, clicked(sub))}, "", nil
+	return r.formAction(s, f, sub, values, fmt.Sprintf("filled login form (%s) and %s", who, clicked(sub))), "", nil
 }
 
 func (r *runner) identifier(p *agent.Page, f *form, user *control) (*action, string, error) {
@@ -442,13 +570,13 @@ func (r *runner) identifier(p *agent.Page, f *form, user *control) (*action, str
 	if unsure != nil {
 		return nil, "", r.ambiguous(p, "the identifier form", "go on", "interaction.login_button", unsure)
 	}
-	s, err := f.submit(p.URL, r.base, sub, map[*control]string{user: r.opt.Username})
+	values := map[*control]string{user: r.opt.Username}
+	s, err := f.submit(p.URL, r.base, sub, values)
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "identifier form: "+err.Error())
 	}
 	r.identifierSent = true
-	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
-		step: fmt.Sprintf("entered identifier (username %s) and %s", r.opt.Username, clicked(sub))}, "", nil
+	return r.formAction(s, f, sub, values, fmt.Sprintf("entered identifier (username %s) and %s", r.opt.Username, clicked(sub))), "", nil
 }
 
 func clicked(c *control) string {
@@ -545,8 +673,9 @@ func (r *runner) submitConsent(p *agent.Page, f *form, target *control, values m
 		return nil, "", r.pageError(p, KindUnreadable, "consent form: "+err.Error())
 	}
 	r.out.Denied = r.opt.Decision == Deny && !r.opt.HoldConsent
-	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm, consent: true,
-		step: fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note)}, "", nil
+	act := r.formAction(s, f, target, values, fmt.Sprintf("consent: clicked %s%s", quote(target.display()), note))
+	act.consent = true
+	return act, "", nil
 }
 
 // staySignedIn answers a "Stay signed in?" page: neither a login nor the consent, so it sets
@@ -557,8 +686,14 @@ func (r *runner) staySignedIn(p *agent.Page, f *form) (*action, string, error) {
 	if err != nil {
 		return nil, "", r.pageError(p, KindUnreadable, "stay-signed-in form: "+err.Error())
 	}
-	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm,
-		step: "stay signed in? " + clicked(sub)}, "", nil
+	return r.formAction(s, f, sub, nil, "stay signed in? "+clicked(sub)), "", nil
+}
+
+// formAction is the navigation of submitting f by submitter with values: s as the HTML
+// reader sends it, and what a real browser does to send it.
+func (r *runner) formAction(s submission, f *form, submitter *control, values map[*control]string, step string) *action {
+	r.press = press{form: f, submitter: submitter, values: values}
+	return &action{method: s.method, url: s.url, body: s.body, via: agent.ViaForm, step: step}
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
