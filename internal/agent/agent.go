@@ -284,7 +284,7 @@ func (a *Agent) Navigate(ctx context.Context, method, rawURL, body, via string) 
 			return Result{}, &Error{Kind: KindHopLimit, URL: withoutFragment(target).String(),
 				Err: fmt.Errorf("more than %d requests in one navigation", a.cfg.MaxHops)}
 		}
-		resp, respBody, err := a.sendPolitely(ctx, method, target, body, via, referrer)
+		resp, respBody, err := a.sendPolitely(ctx, method, target, body, via, referrer, nil)
 		if err != nil {
 			return Result{}, err
 		}
@@ -342,8 +342,11 @@ func (a *Agent) departure(target *url.URL, raw, method, body, via string, status
 	return d
 }
 
-// send performs one request and reads its body, recording the hop.
-func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, via string, referrer *url.URL) (*http.Response, []byte, error) {
+// send performs one request and reads its body, recording the hop. The
+// request carries this browser's own headers (Accept, Referer, Origin), or,
+// when browser is set, a real browser's (Fetch): every one but those the
+// agent owns (agentOwned), the jar's cookies in either case.
+func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, via string, referrer *url.URL, browser http.Header) (*http.Response, []byte, error) {
 	reqURL := withoutFragment(target)
 	reqURL.RawQuery = escapeQuery(reqURL.RawQuery)
 	hop := Hop{Method: method, URL: reqURL.String(), RequestBody: body, Via: via, Sent: true}
@@ -360,15 +363,11 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 		a.record(hop)
 		return nil, nil, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
 	}
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-	req.Header.Set("Accept-Language", "en")
-	if referrer != nil {
-		if ref := referrerFor(referrer, reqURL); ref != "" {
-			req.Header.Set("Referer", ref)
-		}
-		if method == http.MethodPost {
-			req.Header.Set("Origin", strings.ToLower(referrer.Scheme)+"://"+referrer.Host)
-		}
+	if browser != nil {
+		req.Header.Del("Content-Type") // the browser's own, if it sent one
+		copyBrowserHeader(req.Header, browser)
+	} else {
+		a.ownHeaders(req.Header, method, reqURL, referrer)
 	}
 	hop.RequestHeader = req.Header.Clone()
 
@@ -405,6 +404,21 @@ func (a *Agent) send(ctx context.Context, method string, target *url.URL, body, 
 	}
 	a.record(hop)
 	return resp, data, nil
+}
+
+// ownHeaders are the headers this browser sends besides its User-Agent
+// and cookies: what it accepts, and where it comes from.
+func (a *Agent) ownHeaders(h http.Header, method string, reqURL, referrer *url.URL) {
+	h.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	h.Set("Accept-Language", "en")
+	if referrer != nil {
+		if ref := referrerFor(referrer, reqURL); ref != "" {
+			h.Set("Referer", ref)
+		}
+		if method == http.MethodPost {
+			h.Set("Origin", strings.ToLower(referrer.Scheme)+"://"+referrer.Host)
+		}
+	}
 }
 
 // newRequest builds a request as this browser sends it: its User-Agent, a

@@ -2,8 +2,6 @@ package agent
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -81,12 +79,11 @@ func (a *Agent) Fetch(ctx context.Context, req FetchRequest) (FetchResult, error
 		return FetchResult{Departure: dep}, err
 	}
 	req.Method = fetchMethod(req.Method)
-	var resp *http.Response
-	var data []byte
-	err = a.cfg.Polite.twice(ctx, withoutFragment(target).String(), func(ctx context.Context) (err error) {
-		resp, data, err = a.fetchOnce(ctx, req, target)
-		return err
-	})
+	hdr := req.Header
+	if hdr == nil {
+		hdr = http.Header{} // a browser's request without headers is still not the agent's own
+	}
+	resp, data, err := a.sendPolitely(ctx, req.Method, target, string(req.Body), req.Via, nil, hdr)
 	if err != nil {
 		return FetchResult{}, err
 	}
@@ -136,58 +133,6 @@ func redirectStatus(via string) int {
 		return 0
 	}
 	return n
-}
-
-// fetchOnce sends req once, recording the hop: send's way to the network
-// (pace, per-request timeout, the transport directly, cookies, body cap,
-// evidence), with the browser's headers and body instead of the agent's.
-func (a *Agent) fetchOnce(ctx context.Context, req FetchRequest, target *url.URL) (*http.Response, []byte, error) {
-	reqURL := withoutFragment(target)
-	reqURL.RawQuery = escapeQuery(reqURL.RawQuery)
-	hop := Hop{Method: req.Method, URL: reqURL.String(), RequestBody: string(req.Body), Via: req.Via, Sent: true}
-	if err := a.cfg.Polite.pace(ctx, hop.URL); err != nil {
-		return nil, nil, err
-	}
-	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
-	defer cancel()
-	hreq, err := a.newRequest(rctx, req.Method, reqURL, string(req.Body), len(req.Body) > 0)
-	if err != nil {
-		hop.Sent, hop.Err = false, err.Error()
-		a.record(hop)
-		return nil, nil, &Error{Kind: KindInvalidURL, URL: hop.URL, Err: err}
-	}
-	hreq.Header.Del("Content-Type") // the browser's own, if it sent one
-	copyBrowserHeader(hreq.Header, req.Header)
-	hop.RequestHeader = hreq.Header.Clone()
-	resp, err := a.tr.RoundTrip(hreq)
-	if err != nil {
-		e := classify(err, ctx, rctx, hop.URL)
-		hop.Err = e.Err.Error()
-		a.record(hop)
-		return nil, nil, e
-	}
-	defer resp.Body.Close()
-	if rc := resp.Cookies(); len(rc) > 0 {
-		a.jar.SetCookies(reqURL, ipDomainCookies(reqURL, rc))
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBody+1))
-	a.fillHop(&hop, resp, data)
-	a.cfg.Polite.mark(ctx, &hop)
-	noteBody(a.cfg.Secrets, data)
-	if err != nil {
-		e := classify(err, ctx, rctx, hop.URL)
-		hop.Err = "reading body: " + e.Err.Error()
-		a.record(hop)
-		return nil, nil, e
-	}
-	if int64(len(data)) > a.cfg.MaxBody {
-		e := &Error{Kind: KindBodyTooLarge, URL: hop.URL, Err: fmt.Errorf("response body exceeds %d bytes", a.cfg.MaxBody)}
-		hop.Err = e.Err.Error()
-		a.record(hop)
-		return nil, nil, e
-	}
-	a.record(hop)
-	return resp, data, nil
 }
 
 // agentOwned are the request headers the agent sets itself, whatever the

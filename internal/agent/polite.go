@@ -271,12 +271,13 @@ func quietURL(rawURL string) string {
 }
 
 // sendPolitely is send, a throttled answer waited out and the request sent
-// once more (twice). Navigate's one way to the network.
-func (a *Agent) sendPolitely(ctx context.Context, method string, target *url.URL, body, via string, referrer *url.URL) (*http.Response, []byte, error) {
+// once more (twice): the one way to the network of Navigate and of Fetch
+// (browser set: a real browser's headers).
+func (a *Agent) sendPolitely(ctx context.Context, method string, target *url.URL, body, via string, referrer *url.URL, browser http.Header) (*http.Response, []byte, error) {
 	var resp *http.Response
 	var data []byte
 	err := a.cfg.Polite.twice(ctx, withoutFragment(target).String(), func(ctx context.Context) (err error) {
-		resp, data, err = a.send(ctx, method, target, body, via, referrer)
+		resp, data, err = a.send(ctx, method, target, body, via, referrer, browser)
 		return err
 	})
 	if err != nil {

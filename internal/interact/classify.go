@@ -200,7 +200,7 @@ func (f *form) passwordField(hint string) *control {
 func (f *form) submits() []*control {
 	var out []*control
 	for _, c := range f.controls {
-		if c.isSubmit() && !c.disabled && !c.concealed {
+		if (c.isSubmit() || f.scripted && c.isButton() && c.typ != "reset") && !c.disabled && !c.concealed {
 			out = append(out, c)
 		}
 	}

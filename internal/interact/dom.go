@@ -45,7 +45,9 @@ type Planner struct {
 // NewPlanner starts a person with opt. prior, when set, is the outcome of the HTML reader
 // that hands the flow over (Renderer.Run's prior): its Steps, flags and state go on.
 func NewPlanner(opt Options, prior *Outcome) *Planner {
-	return &Planner{r: newRunner(opt, prior)}
+	r := newRunner(opt, prior)
+	r.scripted = true
+	return &Planner{r: r}
 }
 
 // DOMStep is what the person does on a rendered page: fill Fill in order, then click Click
@@ -147,6 +149,14 @@ func (pl *Planner) domStep(view *agent.Page, m *marks, act *action) (*DOMStep, e
 	}
 	missing := func(what string) error {
 		return pl.r.pageError(view, KindUnreadable, what+" is not an element of the rendered page (inside <noscript> or <template>?)")
+	}
+	if pr.form.scripted {
+		c, ok := m.control(pr.submitter)
+		if !ok {
+			return nil, missing(fmt.Sprintf("the button %q", pr.submitter.display()))
+		}
+		s.Click, s.Submission = &c, nil
+		return s, nil
 	}
 	f, ok := m.form(pr.form)
 	if !ok {

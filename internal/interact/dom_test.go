@@ -198,6 +198,19 @@ func TestPlannerSteps(t *testing.T) {
 			want: wantStep{step: `consent: followed deny link "Cancel" to https://as.example/deny`, navigate: "https://as.example/deny?x=1"},
 		},
 		{
+			name: "buttons outside any form, as an application draws them",
+			body: tags(`‹html›‹head›‹title›Glewlwyd login‹/title›‹/head›‹body›‹div id="root"›‹p›Connection to Implicit client‹/p›
+‹button type="button" class="btn btn-primary"›Continue‹/button›‹button type="button"›Logout‹/button›‹button type="button"›Manage‹/button›‹/div›‹/body›‹/html›`),
+			opt:  Options{Hints: Hints{Approve: "Continue"}},
+			want: wantStep{step: `consent: clicked "Continue" (a button outside any form: the page's script acts)`, click: "button", consent: true},
+		},
+		{
+			name: "buttons outside any form, refused",
+			body: tags(`‹html›‹body›‹div›‹p›Example app wants access‹/p›‹button type="button"›Allow‹/button›‹button type="button" id="no"›Deny‹/button›‹/div›‹/body›‹/html›`),
+			opt:  Options{Decision: Deny},
+			want: wantStep{step: `consent: clicked "Deny" (a button outside any form: the page's script acts)`, click: "button id=no", consent: true},
+		},
+		{
 			name: "error page",
 			body: tags(`‹html›‹head›‹title›Error‹/title›‹/head›‹body›‹h1›invalid_request‹/h1›‹p›The redirect URI is not registered.‹/p›‹/body›‹/html›`),
 			want: wantStep{stop: "no login or consent form on the page (HTTP 200)"},
@@ -226,6 +239,17 @@ func plannerStep(t *testing.T, page, body string, opt Options, want wantStep) {
 		t.Errorf("Outcome().Steps %q", out.Steps)
 	}
 	noSecret(t, out, nil, "s3cret")
+}
+
+// Buttons outside any form do something only when the page's scripts run: the
+// HTML reader, which runs none, does not press them.
+func TestFormlessButtonsNeedScripts(t *testing.T) {
+	body := tags(`‹html›‹body›‹div›‹p›Example app wants access‹/p›‹button type="button"›Allow‹/button›‹button type="button"›Deny‹/button›‹/div›‹/body›‹/html›`)
+	r := newRunner(Options{Username: "alice", Password: "s3cret"}, nil)
+	act, reason, err := r.decide(domPage(t, "https://as.example/consent", body))
+	if act != nil || err != nil || !strings.Contains(reason, "no login or consent form") {
+		t.Errorf("the HTML reader: action %+v, reason %q, error %v; want nothing to do", act, reason, err)
+	}
 }
 
 // TestPlannerSameAsRun: on the same page, the Planner takes the step Run takes.

@@ -37,6 +37,10 @@ type form struct {
 	hasAction bool
 	method    string // as written, lower-cased
 	controls  []*control
+	// scripted: no <form> element but the buttons outside any form, which only
+	// the page's scripts give a meaning (scriptedConsent): a real browser
+	// clicks one; nothing is submitted.
+	scripted bool
 }
 
 type control struct {

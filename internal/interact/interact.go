@@ -355,6 +355,9 @@ type runner struct {
 	identifierSent bool     // an identifier was submitted and no password form came since
 	acted          int      // pages acted on
 	press          press    // how a real browser makes the last action decided (dom.go)
+	// scripted: the page's scripts run (a real browser, dom.go), so a button
+	// outside any form does what its script says (scriptedConsent).
+	scripted bool
 }
 
 // action is what the person does on a page: one navigation.
@@ -437,6 +440,9 @@ func (r *runner) decide(p *agent.Page) (*action, string, error) {
 		return r.consent(p, doc, f)
 	}
 	if f := doc.consentByStructure(p); f != nil {
+		return r.consent(p, doc, f)
+	}
+	if f := doc.scriptedConsent(h); f != nil && r.scripted {
 		return r.consent(p, doc, f)
 	}
 	// A delayed refresh is where the page sends a person who does nothing on it.
@@ -657,6 +663,13 @@ func (r *runner) followDeny(l *link) *action {
 // submitConsent presses target with values (a chosen radio or option, or LemonLDAP::NG's
 // confirm input).
 func (r *runner) submitConsent(p *agent.Page, f *form, target *control, values map[*control]string, note string) (*action, string, error) {
+	if f.scripted {
+		// No request to build: the browser clicks the button and the page's script acts.
+		r.out.Denied = r.opt.Decision == Deny && !r.opt.HoldConsent
+		r.press = press{form: f, submitter: target, values: values}
+		return &action{via: "script", consent: true,
+			step: fmt.Sprintf("consent: clicked %s%s (a button outside any form: the page's script acts)", quote(target.display()), note)}, "", nil
+	}
 	if v, ok := attrVal(target.attrs, "val"); ok {
 		// LemonLDAP::NG: confirm.js copies the clicked button's val attribute into the form's
 		// "confirm" input (the refusal is "-" + the key); a person's browser would run it.
@@ -707,6 +720,23 @@ func readWithHints(c *control, h Hints) verdict {
 		return denying
 	}
 	return readControl(c)
+}
+
+// scriptedConsent is the consent "form" of a page whose buttons sit outside
+// any form, as single-page applications draw them (glewlwyd's "Continue"):
+// the buttons of the page read as approving or refusing, gathered as one
+// scripted form. Only a real browser can press one (runner.scripted).
+func (d *document) scriptedConsent(h Hints) *form {
+	f := &form{index: -1, scripted: true}
+	for _, c := range d.orphans {
+		if c.isButton() {
+			f.controls = append(f.controls, c)
+		}
+	}
+	if len(f.controls) == 0 {
+		return nil
+	}
+	return (&document{forms: []*form{f}}).consentForm(h)
 }
 
 // describeForms summarises forms for a Reason: their buttons.
