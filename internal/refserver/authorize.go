@@ -109,6 +109,7 @@ type responseTarget struct {
 	mode        string
 	state       string
 	hasState    bool // a usable state was sent and must be echoed
+	realBrowser bool // the answer goes to a real browser (faults_browser.go); success responses only
 }
 
 // authorizeRequest is one authorization request as the stages of

@@ -103,9 +103,10 @@ func ParseConsent(s string) (Consent, error) {
 // ship them in the user's language and in many layouts; the harness's page
 // reader must act on each as a person would. A style changes only the
 // markup (and, for stay-signed-in, adds one page between login and
-// consent; for unknown-words, names the consent decision by opaque values),
-// never the protocol: the same CSRF checks, request_id and faults.
-// The markup of each is in pagestyles.go.
+// consent; for unknown-words, names the consent decision by opaque values;
+// for js-login, signs in through a JSON endpoint instead of a form), never
+// the protocol: the same CSRF checks, request_id, session and faults.
+// The markup of each is in pagestyles.go (js-login's in jslogin.go).
 type PageStyle string
 
 // The page styles. The zero PageStyle is PagesPlain.
@@ -149,12 +150,22 @@ const (
 	// the profile's interaction.approve and interaction.deny settle which
 	// one is which (see NeedsHints).
 	PagesUnknownWords PageStyle = "unknown-words"
+	// PagesJSLogin: the login page is a JavaScript application shell, as
+	// glewlwyd's, Okta's or Entra ID's are: its HTML is only
+	// <div id="root">Loading…</div> and an inline script that builds the
+	// sign-in form with DOM APIs, posts the credentials with fetch() as
+	// JSON to /api/login and moves on to the URL the JSON answer names.
+	// The form login (POST /login) is not served. The consent page is the
+	// plain one. Only a browser that runs scripts can sign in (see
+	// NeedsScript).
+	PagesJSLogin PageStyle = "js-login"
 )
 
 // PageStyles lists the page styles, the default first.
 func PageStyles() []PageStyle {
 	return []PageStyle{PagesPlain, PagesGerman, PagesJapanese, PagesRegistrationBesideLogin, PagesRadioConsent,
-		PagesHoneypot, PagesStaySignedIn, PagesFormaction, PagesBaseHref, PagesSloppyHTML, PagesUnknownWords}
+		PagesHoneypot, PagesStaySignedIn, PagesFormaction, PagesBaseHref, PagesSloppyHTML, PagesUnknownWords,
+		PagesJSLogin}
 }
 
 // NeedsHints reports whether a reader of the style's pages needs the
@@ -167,6 +178,14 @@ func PageStyles() []PageStyle {
 // cannot be judged (an ambiguous error naming the buttons and the hint);
 // with them it passes like every other style.
 func (p PageStyle) NeedsHints() bool { return p == PagesUnknownWords }
+
+// NeedsScript reports whether a reader of the style's pages must run
+// JavaScript to act: true only for PagesJSLogin, whose login page holds no
+// form until its script has built one. A reader that runs no script (the
+// harness's HTML driver) cannot sign in there and must say so (an
+// unreadable page) rather than judge the server; a real browser (the
+// harness's browser driver) passes it like every other style.
+func (p PageStyle) NeedsScript() bool { return p == PagesJSLogin }
 
 // ParsePageStyle returns the page style named exactly s.
 func ParsePageStyle(s string) (PageStyle, error) {

@@ -57,6 +57,7 @@ func TestParseConfig(t *testing.T) {
 			Config{ResponseTypes: []string{"token"}, Consent: ConsentNone, Pages: PagesBaseHref}},
 		{"pages=stay-signed-in;refuse-all", "refuse-all;pages=stay-signed-in", Config{RefuseAll: true, Pages: PagesStaySignedIn}},
 		{"pages=unknown-words", "pages=unknown-words", Config{Pages: PagesUnknownWords}},
+		{"pages=js-login;throttle=3", "pages=js-login;throttle=3", Config{Pages: PagesJSLogin, Throttle: 3}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := ParseConfig(tc.in)
@@ -107,6 +108,10 @@ func TestParseConfig(t *testing.T) {
 		// needs the profile's hints.
 		if p.NeedsHints() != (p == PagesUnknownWords) {
 			t.Errorf("%q.NeedsHints() = %t", p, p.NeedsHints())
+		}
+		// Only the style whose login form a script builds needs one run.
+		if p.NeedsScript() != (p == PagesJSLogin) {
+			t.Errorf("%q.NeedsScript() = %t", p, p.NeedsScript())
 		}
 	}
 }

@@ -25,8 +25,16 @@
 //	GET|POST /authorize                              authorization endpoint (RFC 6749 §3.1, §4.2.1)
 //	GET|POST /login                                  server-rendered login page
 //	GET|POST /consent                                server-rendered consent page (asked every time by default, Config.Consent)
+//	POST     /api/login                              JSON sign-in of the js-login page style only (Config.Pages, jslogin.go)
+//	GET      /authorize/handoff                      interstitial of the fault browser-handoff-drops-fragment only
 //	GET      /.well-known/oauth-authorization-server metadata (RFC 8414)
 //	GET      /.well-known/openid-configuration       the same JSON
 //	GET|POST /userinfo                               protected resource (RFC 6750 bearer token)
 //	POST     /register                               open dynamic client registration (RFC 7591), public clients
+//
+// Its fixed clients are public; ProfileYAML names them for the harness,
+// among them the browser client (client_id "browser-client"), registered
+// with one loopback http redirect URI (Options.BrowserCallback, by default
+// a port free at Start) where the harness serves the client's page for a
+// real browser.
 package refserver

@@ -55,7 +55,7 @@ type faultEntry struct {
 // copies.
 func allFaults() []FaultInfo {
 	var all []FaultInfo
-	for _, table := range [][]faultEntry{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults, requestFaults} {
+	for _, table := range [][]faultEntry{coreFaults, redirectFaults, responseFaults, securityFaults, oidcFaults, requestFaults, browserFaults} {
 		for _, e := range table {
 			all = append(all, FaultInfo{Fault: e.fault, Requirements: e.requirements, Description: e.description, Reach: faultReaches[e.fault]})
 		}

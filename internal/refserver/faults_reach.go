@@ -78,6 +78,7 @@ var faultReaches = map[Fault]FaultReach{
 	FaultTokenNonASCII:          ReachAccessToken,
 	FaultTokenNotB64:            ReachAccessToken,
 	FaultTokenInQuery:           ReachAccessToken,
+	FaultBrowserTokenInQuery:    ReachAccessToken,
 	FaultTokenRedirectCacheable: ReachAccessToken,
 	FaultUserinfoRejectsTokens:  ReachAccessToken,
 	FaultUserinfoComparesPrefix: ReachAccessToken, // TOK-10 needs the flow's access token

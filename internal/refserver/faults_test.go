@@ -14,7 +14,7 @@ func TestFaultCatalogue(t *testing.T) {
 	id := regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 	seen := map[Fault]bool{}
 	all := Faults()
-	if want := len(coreFaults) + len(redirectFaults) + len(responseFaults) + len(securityFaults) + len(oidcFaults) + len(requestFaults); len(all) != want {
+	if want := len(coreFaults) + len(redirectFaults) + len(responseFaults) + len(securityFaults) + len(oidcFaults) + len(requestFaults) + len(browserFaults); len(all) != want {
 		t.Errorf("%d faults, want %d", len(all), want)
 	}
 	for _, fi := range all {
@@ -205,6 +205,7 @@ func TestFaults(t *testing.T) {
 		maps.Copy(cases, area)
 	}
 	maps.Copy(cases, responseFaultCases())
+	maps.Copy(cases, browserFaultCases())
 	for _, fi := range Faults() {
 		c, ok := cases[fi.Fault]
 		if !ok {

@@ -41,6 +41,9 @@ type browser struct {
 	srv     *Server
 	hc      *http.Client
 	cookies map[string]string
+	// userAgent, when set, is sent as User-Agent (the browser faults look
+	// at it); otherwise Go's default, which no server takes for a browser.
+	userAgent string
 }
 
 // on returns the browser for use inside subtest t (same cookies and client):
@@ -105,6 +108,9 @@ func (b *browser) doRaw(method, target string, body io.Reader, contentType strin
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if b.userAgent != "" {
+		req.Header.Set("User-Agent", b.userAgent)
 	}
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})

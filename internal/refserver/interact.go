@@ -71,9 +71,14 @@ func (s *Server) csrfValid(purpose, requestID, browser, got string) bool {
 	return hmac.Equal([]byte(want), []byte(got))
 }
 
-// sameOrigin refuses form posts that a browser reports as cross-site.
+// sameOrigin refuses form posts that a browser reports as cross-site. An
+// Origin of "null" says nothing either way: a browser sends it for every
+// form POST from a page whose referrer policy is no-referrer, as these
+// pages' is (Fetch, "serializing a request origin"), so it is not taken
+// for another site; Sec-Fetch-Site and the anti-forgery token still are
+// checked (RFC 6749 §10.12).
 func (s *Server) sameOrigin(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != s.issuer {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != s.issuer {
 		return false
 	}
 	return r.Header.Get("Sec-Fetch-Site") != "cross-site"
@@ -101,60 +106,61 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !s.methodAllowed(w, r) {
 		return
 	}
-	browser := cookieValue(r, browserCookie)
-	if r.Method == http.MethodGet {
-		id := r.URL.Query().Get(fieldRequestID)
-		pr, ok := s.getPending(id)
-		if !ok || browser == "" || pr.browser != browser {
-			s.unknownRequest(w)
-			return
-		}
-		// RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
-		// attacks"; the fault lets the login page be framed.
-		if s.faults.on(FaultLoginFramable) {
-			w.Header().Del("X-Frame-Options")
-			w.Header().Del("Content-Security-Policy")
-		}
-		page := s.loginPage(pr, "", "")
-		// RFC 9700 §4.11.2: no open redirector; the fault carries a
-		// "next" address through the login form.
-		if s.faults.on(FaultLoginOpenRedirect) {
-			page.Next = r.URL.Query().Get("next")
-		}
-		s.renderPage(w, http.StatusOK, "login", page)
+	if r.Method == http.MethodPost {
+		s.submitLogin(w, r)
 		return
 	}
+	id := r.URL.Query().Get(fieldRequestID)
+	pr, ok := s.getPending(id)
+	if browser := cookieValue(r, browserCookie); !ok || browser == "" || pr.browser != browser {
+		s.unknownRequest(w)
+		return
+	}
+	// RFC 9700 §4.16: "Authorization servers MUST prevent clickjacking
+	// attacks"; the fault lets the login page be framed.
+	if s.faults.on(FaultLoginFramable) {
+		w.Header().Del("X-Frame-Options")
+		w.Header().Del("Content-Security-Policy")
+	}
+	page := s.loginPage(pr, "", "")
+	// RFC 9700 §4.11.2: no open redirector; the fault carries a
+	// "next" address through the login form.
+	if s.faults.on(FaultLoginOpenRedirect) {
+		page.Next = r.URL.Query().Get("next")
+	}
+	s.renderPage(w, http.StatusOK, "login", page)
+}
 
+// submitLogin answers the login form's POST.
+func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request) {
 	form, ok := s.readForm(w, r)
 	if !ok {
 		s.renderError(w, http.StatusBadRequest, "Invalid form", "The form submission could not be read.")
 		return
 	}
 	id := form.Get(fieldRequestID)
-	if !s.sameOrigin(r) || !s.csrfValid("login", id, browser, form.Get(fieldCSRF)) {
+	pr, check := s.loginPending(r, id, form.Get(fieldCSRF))
+	switch check {
+	case loginForged:
 		s.forbidden(w)
 		return
-	}
-	pr, ok := s.getPending(id)
-	if !ok || pr.browser != browser {
+	case loginUnknownRequest:
 		s.unknownRequest(w)
 		return
 	}
 	if s.botSuspected(w, form) { // Config.Pages honeypot
 		return
 	}
-	user, pw := form.Get(fieldUsername), form.Get(fieldPassword)
-	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(username)) == 1
-	pwOK := subtle.ConstantTimeCompare([]byte(pw), []byte(s.password)) == 1
-	if !userOK || !pwOK {
+	user := form.Get(fieldUsername)
+	if !s.credentialsValid(user, form.Get(fieldPassword)) {
 		s.renderLogin(w, http.StatusUnauthorized, pr, user, "Wrong username or password.")
 		return
 	}
-	if s.lockedOut(w, pr, user) { // Config.Lockout
+	if msg, locked := s.accountLocked(); locked { // Config.Lockout
+		s.renderLogin(w, http.StatusForbidden, pr, user, msg)
 		return
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username, cookieValue(r, sessionCookie))))
-	s.clearForceLogin(id)
+	s.startSession(w, r, id)
 	if next := form.Get("next"); next != "" && s.faults.on(FaultLoginOpenRedirect) {
 		w.Header().Set("Location", next)
 		w.WriteHeader(http.StatusSeeOther)
@@ -168,6 +174,49 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", s.afterLogin(id))
 	w.WriteHeader(status)
+}
+
+// loginCheck is what loginPending found wrong with a login submission.
+type loginCheck int
+
+const (
+	loginOK             loginCheck = iota
+	loginForged                    // cross-site, or without its page's anti-forgery token
+	loginUnknownRequest            // no live pending request of this browser
+)
+
+// loginPending is the pending request a login submission names, checked as
+// every way of signing in checks it (the form, and the js-login style's JSON
+// endpoint alike): from the server's own origin, with the anti-forgery
+// token of its login page (RFC 6749 §10.12), for a live request made in
+// this browser.
+func (s *Server) loginPending(r *http.Request, id, csrf string) (pendingRequest, loginCheck) {
+	browser := cookieValue(r, browserCookie)
+	if !s.sameOrigin(r) || !s.csrfValid("login", id, browser, csrf) {
+		return pendingRequest{}, loginForged
+	}
+	pr, ok := s.getPending(id)
+	if !ok || pr.browser != browser {
+		return pendingRequest{}, loginUnknownRequest
+	}
+	return pr, loginOK
+}
+
+// credentialsValid compares a username and password with the resource
+// owner's, in constant time.
+func (s *Server) credentialsValid(user, pw string) bool {
+	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(username)) == 1
+	pwOK := subtle.ConstantTimeCompare([]byte(pw), []byte(s.password)) == 1
+	return userOK && pwOK
+}
+
+// startSession signs the browser in for pending request id: a new session
+// in the session cookie, made now (what auth_time reports and max_age is
+// measured from, OpenID Connect Core §2, §3.1.2.1), which satisfies the
+// request's prompt=login or max_age.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, id string) {
+	http.SetCookie(w, s.cookie(sessionCookie, s.newSession(username, cookieValue(r, sessionCookie))))
+	s.clearForceLogin(id)
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, pr pendingRequest, user, msg string) {
@@ -214,8 +263,7 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request) {
 	// Config.Refusal page-after-login, or Config.Consent without the page
 	// (RFC 6749 §10.2): the request is answered now, once.
 	if pr.refused || s.consentSkipped(se, pr.clientID, pr.forceConsent) {
-		pr, ok = s.takePending(id) // answered once
-		pr.signedIn = se
+		pr, ok = s.takeAnswered(id, se, r) // answered once
 		switch {
 		case !ok:
 			s.unknownRequest(w)
@@ -332,8 +380,7 @@ func (s *Server) submitConsent(w http.ResponseWriter, r *http.Request) {
 		s.noDecision(w, pr, se.username)
 		return
 	}
-	pr, ok = s.takePending(id) // answered once
-	pr.signedIn = se
+	pr, ok = s.takeAnswered(id, se, r) // answered once
 	switch {
 	case !ok:
 		s.unknownRequest(w)
@@ -347,6 +394,16 @@ func (s *Server) submitConsent(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.respondApproved(w, pr, form[fieldScope], sessionID, se.username)
 	}
+}
+
+// takeAnswered takes pending request id to answer it now, in session se,
+// to request r: the user agent that receives the answer is what the
+// browser faults look at (faults_browser.go).
+func (s *Server) takeAnswered(id string, se session, r *http.Request) (pendingRequest, bool) {
+	pr, ok := s.takePending(id)
+	pr.signedIn = se
+	pr.realBrowser = looksLikeBrowser(r.UserAgent())
+	return pr, ok
 }
 
 // respondApproved answers an approval with the scopes the resource owner

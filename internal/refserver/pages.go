@@ -89,7 +89,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, data
 		http.Error(w, "internal error rendering page", http.StatusInternalServerError)
 		return
 	}
-	body := buf.Bytes()
+	body := s.withoutReferrerPolicy(buf.Bytes()) // FaultNoReferrerPolicy: every page
 	// RFC 9700 §4.2.4: the consent page keeps its address from other sites;
 	// the fault drops both the header and the meta element.
 	if name == "consent" && s.faults.on(FaultConsentNoReferrerPolicy) {
@@ -157,7 +157,7 @@ func (s *Server) renderFormPost(w http.ResponseWriter, action string, params []k
 		_, _ = w.Write([]byte(b.String()))
 		return
 	}
-	writeHTML(w, http.StatusOK, []byte(b.String()))
+	writeHTML(w, http.StatusOK, s.withoutReferrerPolicy([]byte(b.String())))
 }
 
 func writeHTML(w http.ResponseWriter, status int, body []byte) {

@@ -305,7 +305,7 @@ var styledPages = func() *template.Template {
 	t.Funcs(template.FuncMap{"head": func(lang, title string) langHead {
 		return langHead{Lang: lang, Title: title, Server: serverNames[lang]}
 	}})
-	for _, src := range []string{styleShared, styleLanguages, styleLayouts, styleSloppy, styleUnknownWords} {
+	for _, src := range []string{styleShared, styleLanguages, styleLayouts, styleSloppy, styleUnknownWords, styleJSLogin} {
 		template.Must(t.Parse(src))
 	}
 	return t
@@ -347,6 +347,11 @@ func (s *Server) routeStyles(mux *http.ServeMux) {
 		// More specific than "/consent" (it names the method): only the
 		// submission is read differently, the page is shown as always.
 		mux.HandleFunc(http.MethodPost+" /consent", s.submitChoice)
+	case PagesJSLogin:
+		mux.HandleFunc(pathJSONLogin, s.handleJSONLogin)
+		// More specific than "/login": the page is shown as always, but
+		// its form is built by script and posted to pathJSONLogin.
+		mux.HandleFunc(http.MethodPost+" /login", s.formLoginGone)
 	}
 }
 

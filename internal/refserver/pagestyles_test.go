@@ -76,9 +76,10 @@ func (sc styleCase) decide(form url.Values, decision string) {
 	form.Set(sc.decisionField, value)
 }
 
-// TestPageStyles: every page style shows its markers and, driven as a
-// browser would drive it, approves (a working token in the fragment) and
-// denies (access_denied, RFC 6749 §4.2.2.1) like the plain pages.
+// TestPageStyles: every page style with forms shows its markers and,
+// driven as a browser would drive it, approves (a working token in the
+// fragment) and denies (access_denied, RFC 6749 §4.2.2.1) like the plain
+// pages. The styles that NeedsScript sign in by script: TestJSLogin.
 func TestPageStyles(t *testing.T) {
 	t.Parallel()
 	cases := styleCases()
@@ -86,8 +87,8 @@ func TestPageStyles(t *testing.T) {
 	for _, sc := range cases {
 		names = append(names, sc.style)
 	}
-	if !slices.Equal(names, PageStyles()) {
-		t.Fatalf("cases cover %q, want every one of PageStyles() %q", names, PageStyles())
+	if withForms := slices.DeleteFunc(PageStyles(), PageStyle.NeedsScript); !slices.Equal(names, withForms) {
+		t.Fatalf("cases cover %q, want every one of PageStyles() with forms %q", names, withForms)
 	}
 	for _, sc := range cases {
 		t.Run(string(sc.style), func(t *testing.T) {
@@ -323,6 +324,14 @@ func TestPageStylesWithPageReader(t *testing.T) {
 		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
 			srv := startConfigured(t, Config{Pages: st})
+			if st.NeedsScript() {
+				for _, d := range []interact.Decision{interact.Approve, interact.Deny} {
+					t.Run(d.String()+" without a script engine", func(t *testing.T) {
+						wantReaderCannotSignIn(t, srv, d)
+					})
+				}
+				return
+			}
 			var hints interact.Hints
 			if st.NeedsHints() {
 				for _, d := range []interact.Decision{interact.Approve, interact.Deny} {
@@ -386,6 +395,25 @@ func wantReaderRefuses(t *testing.T, srv *Server, d interact.Decision) {
 	}
 	if !consentSeen {
 		t.Errorf("the consent page was never shown: hops %d", len(a.Hops()))
+	}
+}
+
+// wantReaderCannotSignIn: on a login page that only a script can use, the
+// reader deciding d ends in an unreadable error that says why, having sent
+// the credentials nowhere (no POST at all among the agent's hops): a
+// reader that runs no script says so, it does not judge the server.
+func wantReaderCannotSignIn(t *testing.T, srv *Server, d interact.Decision) {
+	t.Helper()
+	a, out, err := runReader(t, srv, d, interact.Hints{})
+	var ie *interact.Error
+	if !errors.As(err, &ie) || ie.Kind != interact.KindUnreadable || !strings.Contains(err.Error(), "needs JavaScript") {
+		t.Fatalf("interact.Run %s: error %v (steps %q), want an *interact.Error of kind %s saying the page needs JavaScript",
+			d, err, out.Steps, interact.KindUnreadable)
+	}
+	for _, h := range a.Hops() {
+		if h.Method != http.MethodGet {
+			t.Errorf("the reader sent %s %s on a page it cannot read", h.Method, h.URL)
+		}
 	}
 }
 

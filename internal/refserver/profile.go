@@ -28,6 +28,7 @@ func (s *Server) ProfileYAML() []byte {
 		{"code_only", "backend"},
 		{"with_query", "spa-query"},
 		{"native", "native"},
+		{"browser_client", browserClientID},
 	} {
 		cl := s.clients[fc.id]
 		uris := make([]string, len(cl.redirectURIs))
@@ -37,8 +38,9 @@ func (s *Server) ProfileYAML() []byte {
 		line(1, fc.role+":")
 		line(2, "client_id: "+yamlScalar(cl.id))
 		line(2, "redirect_uris: ["+strings.Join(uris, ", ")+"]")
-		if fc.role == "implicit" {
-			// Two tokens, so that their order can be varied (RFC 6749 §3.3).
+		if fc.role == "implicit" || fc.role == "browser_client" {
+			// Two tokens, so that their order can be varied (RFC 6749 §3.3);
+			// the browser plays the implicit client's request.
 			line(2, "scope: "+yamlScalar(implicitClientScope))
 		}
 	}

@@ -22,6 +22,12 @@ func TestStartOptions(t *testing.T) {
 		{"non-loopback address", Options{Addr: "0.0.0.0:0"}},
 		{"hostname", Options{Addr: "localhost:0"}},
 		{"malformed address", Options{Addr: "127.0.0.1"}},
+		{"browser callback https", Options{BrowserCallback: "https://127.0.0.1:8765/cb"}},
+		{"browser callback without a port", Options{BrowserCallback: "http://127.0.0.1/cb"}},
+		{"browser callback port 0", Options{BrowserCallback: "http://127.0.0.1:0/cb"}},
+		{"browser callback localhost", Options{BrowserCallback: "http://localhost:8765/cb"}},
+		{"browser callback elsewhere", Options{BrowserCallback: "http://10.0.0.1:8765/cb"}},
+		{"browser callback with a fragment", Options{BrowserCallback: "http://127.0.0.1:8765/cb#x"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -635,6 +641,10 @@ func TestProfileYAML(t *testing.T) {
 		"  native:\n" +
 		"    client_id: native\n" +
 		"    redirect_uris: [\"http://127.0.0.1/cb\"]\n" +
+		"  browser_client:\n" +
+		"    client_id: browser-client\n" +
+		"    redirect_uris: [\"" + srv.clients[browserClientID].redirectURIs[0] + "\"]\n" +
+		"    scope: \"read write\"\n" +
 		"allowed_origins: [\"" + srv.front.url + "\"]\n" +
 		"resource_owner:\n" +
 		"  username: alice\n" +

@@ -276,18 +276,7 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, o
 	case !o.success && s.faults.on(FaultErrorsInQuery) && slices.ContainsFunc(params, func(p kv) bool { return p.name == "error" }):
 		location = appendQuery(target, encoded)
 	default:
-		if o.faults.on(FaultRedirectURIRewritten) {
-			// RFC 6749 §3.1.2.3: the registered URI is compared, and used,
-			// as a string; the fault rewrites it with a trailing slash.
-			target = addTrailingSlash(target)
-		}
-		if o.hasAccessToken && o.faults.on(FaultTokenInQuery) {
-			// RFC 6750 §5.3 / MRT §5 (catalogue FRAG-02): no access token
-			// in the query.
-			target = appendQuery(target, "access_token="+url.QueryEscape(o.accessToken))
-		}
-		// Any query of the redirect URI is kept untouched (RFC 6749 §3.1.2).
-		location = target + "#" + encoded
+		location = s.fragmentLocation(t, o, target, encoded)
 	}
 	if o.hasAccessToken && o.faults.on(FaultTokenRedirectCacheable) {
 		// RFC 6819 §4.4.2.2: the redirect carrying the token must not be cached.
@@ -296,6 +285,29 @@ func (s *Server) deliver(w http.ResponseWriter, t responseTarget, params []kv, o
 	}
 	w.Header().Set("Location", location)
 	w.WriteHeader(http.StatusSeeOther)
+}
+
+// fragmentLocation is the Location of a response carried in the fragment of
+// the redirect URI target (RFC 6749 §4.2.2, §4.2.2.1), as the redirect's
+// faults leave it.
+func (s *Server) fragmentLocation(t responseTarget, o outcome, target, encoded string) string {
+	if o.faults.on(FaultRedirectURIRewritten) {
+		// RFC 6749 §3.1.2.3: the registered URI is compared, and used,
+		// as a string; the fault rewrites it with a trailing slash.
+		target = addTrailingSlash(target)
+	}
+	if o.hasAccessToken && (o.faults.on(FaultTokenInQuery) || t.realBrowser && o.faults.on(FaultBrowserTokenInQuery)) {
+		// RFC 6750 §5.3 / MRT §5 (catalogue FRAG-02): no access token
+		// in the query; the browser fault copies it only for a real browser.
+		target = appendQuery(target, "access_token="+url.QueryEscape(o.accessToken))
+	}
+	if o.success && t.realBrowser && o.faults.on(FaultBrowserHandoff) {
+		// RFC 6749 §4.2.2 (catalogue FRAG-01): the fragment must reach the
+		// redirect URI; the fault's interstitial moves on without it.
+		return s.handoffLocation(target) + "#" + encoded
+	}
+	// Any query of the redirect URI is kept untouched (RFC 6749 §3.1.2).
+	return target + "#" + encoded
 }
 
 func appendQuery(uri, query string) string {

@@ -12,7 +12,9 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,6 +30,13 @@ type Options struct {
 	Config
 	// Latency is added before every response (latency.go): a slow IdP.
 	Latency time.Duration
+	// BrowserCallback is the one redirect URI registered for the browser
+	// client (ProfileYAML's clients.browser_client, client_id
+	// "browser-client"): a loopback http URI with a port, e.g.
+	// "http://127.0.0.1:8765/cb", where the harness serves the client's
+	// page itself; nothing of the server listens there. "" picks a port of
+	// 127.0.0.1 that is free at Start.
+	BrowserCallback string
 }
 
 // Server is one running reference authorization server. All its state
@@ -62,7 +71,8 @@ type Server struct {
 	pending  map[string]*pendingRequest
 	sessions map[string]session
 	tokens   map[string]grant
-	dynamic  map[string]client // registered at run time (register.go)
+	dynamic  map[string]client  // registered at run time (register.go)
+	handoffs map[string]handoff // FaultBrowserHandoff's interstitials (faults_browser.go)
 
 	operating operating // Config.Throttle and Config.Lockout (throttle.go)
 
@@ -91,6 +101,9 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBrowserCallback(opts.BrowserCallback); err != nil {
+		return nil, err
+	}
 	m, err := newMaterial()
 	if err != nil {
 		return nil, err
@@ -110,7 +123,6 @@ func Start(opts Options) (*Server, error) {
 		caPEM:     m.caPEM,
 		password:  m.password,
 		csrfKey:   m.csrfKey,
-		clients:   registeredClients(),
 		idKey:     m.idKey,
 		idKid:     m.idKid,
 		serveDone: make(chan struct{}),
@@ -118,6 +130,7 @@ func Start(opts Options) (*Server, error) {
 		sessions:  map[string]session{},
 		tokens:    map[string]grant{},
 		dynamic:   map[string]client{},
+		handoffs:  map[string]handoff{},
 	}
 	s.remember(m.password)
 	s.httpSrv = s.newHTTPServer(m.leaf)
@@ -126,6 +139,15 @@ func Start(opts Options) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
+	// The free port is picked once the server's own ports are bound, so
+	// that it cannot be one of them.
+	callback, err := browserCallback(opts.BrowserCallback)
+	if err != nil {
+		ln.Close()
+		s.front.close()
+		return nil, err
+	}
+	s.clients = registeredClients(callback)
 	go func() {
 		defer close(s.serveDone)
 		_ = s.httpSrv.ServeTLS(ln, "", "") // returns ErrServerClosed after Close
@@ -147,6 +169,40 @@ func loopbackAddr(addr string) (string, error) {
 		return "", fmt.Errorf("refserver: address %q: only 127.0.0.1 is allowed (loopback only)", addr)
 	}
 	return addr, nil
+}
+
+// browserCallback is the browser client's redirect URI: uri, or for ""
+// http://127.0.0.1:PORT/cb for a PORT free now. The port is found by
+// listening on 127.0.0.1:0 and closing again: the harness, not the server,
+// serves that address, so the server cannot keep it.
+func browserCallback(uri string) (string, error) {
+	if uri != "" {
+		return uri, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("refserver: a port for the browser callback: %w", err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("refserver: a port for the browser callback: %w", err)
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d/cb", port), nil
+}
+
+// checkBrowserCallback accepts "" or what the harness can serve and a
+// browser loads without trusting a CA: http on a loopback address, with a
+// port; RFC 6749 §3.1.2: an absolute URI without a fragment.
+func checkBrowserCallback(uri string) error {
+	if uri == "" {
+		return nil
+	}
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") ||
+		u.Port() == "" || u.Port() == "0" || u.User != nil || strings.Contains(uri, "#") {
+		return fmt.Errorf("refserver: browser callback %q: want a loopback http URI with a port, like http://127.0.0.1:8765/cb", uri)
+	}
+	return nil
 }
 
 // material is what each server makes afresh, so that no two servers (and no
@@ -284,6 +340,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/login", s.handleLogin)
 	mux.HandleFunc("/consent", s.handleConsent)
 	s.routeStyles(mux) // Config.Pages: /kmsi, /ui/… (pagestyles.go)
+	if s.faults.on(FaultBrowserHandoff) {
+		mux.HandleFunc(pathHandoff, s.handleHandoff)
+	}
 	mux.HandleFunc("/userinfo", s.handleUserinfo)
 	mux.HandleFunc("/jwks", s.handleJWKS)
 	mux.HandleFunc("/register", s.handleRegister)
@@ -307,7 +366,11 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if !s.faults.on(FaultNoFrameAncestors) {
 			h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 		}
-		h.Set("Referrer-Policy", "no-referrer")
+		// Also on the redirects, the token's included: a browser applies
+		// a redirect's policy to the request it makes next.
+		if !s.faults.on(FaultNoReferrerPolicy) {
+			h.Set("Referrer-Policy", "no-referrer")
+		}
 		h.Set("Cache-Control", "no-store")
 		h.Set("Pragma", "no-cache")
 		h.Set("X-Content-Type-Options", "nosniff")

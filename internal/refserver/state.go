@@ -12,7 +12,13 @@ type client struct {
 	redirectURIs []string // full URIs, compared by simple string comparison (RFC 6749 §3.1.2.3)
 }
 
-func registeredClients() map[string]client {
+// browserClientID is the client a real browser plays the flow with, to its
+// end at its redirect URI (profile clients.browser_client).
+const browserClientID = "browser-client"
+
+// registeredClients is the fixed registry; callback is the browser client's
+// redirect URI (Options.BrowserCallback).
+func registeredClients(callback string) map[string]client {
 	return map[string]client{
 		"spa": {
 			id: "spa", allowToken: true, // public
@@ -33,6 +39,13 @@ func registeredClients() map[string]client {
 		"backend": {
 			id: "backend", allowToken: false, // confidential, code only
 			redirectURIs: []string{"https://client.example.com/cb"},
+		},
+		browserClientID: {
+			// public, every implicit type; a loopback http URI with its port
+			// (exact match, unlike native's any-port one), where the harness
+			// serves the client's page for a real browser.
+			id: browserClientID, allowToken: true,
+			redirectURIs: []string{callback},
 		},
 	}
 }
@@ -73,11 +86,15 @@ type pendingRequest struct {
 	// signedIn is the session the request was answered in, set when it is
 	// answered: the ID token's sub and auth_time come from it (oidc.go).
 	signedIn session
+	// realBrowser: the request answering it came from a real browser (by
+	// its User-Agent), set when it is answered; only the browser faults
+	// read it (faults_browser.go).
+	realBrowser bool
 }
 
 // target is where and how the response to pr is delivered.
 func (pr pendingRequest) target() responseTarget {
-	return responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState}
+	return responseTarget{redirectURI: pr.redirectURI, mode: pr.mode, state: pr.state, hasState: pr.hasState, realBrowser: pr.realBrowser}
 }
 
 type session struct {
@@ -223,6 +240,11 @@ func (s *Server) sweepLocked(now time.Time) {
 	for k, g := range s.tokens {
 		if now.After(g.expires) {
 			delete(s.tokens, k)
+		}
+	}
+	for k, h := range s.handoffs {
+		if now.After(h.expires) {
+			delete(s.handoffs, k)
 		}
 	}
 }

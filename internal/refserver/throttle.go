@@ -41,8 +41,9 @@ type operating struct {
 }
 
 // throttles reports whether Config.Throttle counts a request to path: the
-// authorization endpoint and the login form, the pages a person (or a
-// bot) hits; discovery, JWKS and userinfo are not limited.
+// authorization endpoint and the login (the form's /login, and the js-login
+// style's JSON /api/login alike), the pages a person (or a bot) hits;
+// discovery, JWKS and userinfo are not limited.
 func throttles(path string) bool { return path == "/authorize" || strings.HasSuffix(path, "/login") }
 
 // throttled answers every Config.Throttle-th request to the authorization
@@ -119,21 +120,24 @@ func fingerprint(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return string(h.Sum(nil)), true
 }
 
-// lockedOut applies Config.Lockout to a sign-in whose password was right:
-// once the account has signed in Lockout times within the window, it is
-// locked until the oldest of them leaves the window. A locked account gets
-// the login form back with 403 Forbidden and says so, as vendor IdPs do
+// accountLocked applies Config.Lockout to a sign-in whose password was
+// right: once the account has signed in Lockout times within the window, it
+// is locked until the oldest of them leaves the window, and the message
+// says so. Every way of signing in (the form, the js-login style's JSON
+// endpoint) counts here, as a vendor IdP counts sign-ins per account. The
+// caller answers a locked sign-in with 403 Forbidden, as vendor IdPs do
 // (RFC 9110 §15.5.4: the server understood and refuses; 423 Locked is
 // WebDAV's, RFC 4918 §11.3, for locked resources, not accounts). A person,
 // or a harness, cannot sign in then; it is not the server's failure.
-func (s *Server) lockedOut(w http.ResponseWriter, pr pendingRequest, user string) bool {
+func (s *Server) accountLocked() (string, bool) {
 	if s.cfg.Lockout <= 0 {
-		return false
+		return "", false
 	}
 	window := s.cfg.lockoutWindow()
 	now := time.Now()
 	o := &s.operating
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	kept := o.logins[:0]
 	for _, t := range o.logins {
 		if now.Sub(t) < window {
@@ -141,16 +145,11 @@ func (s *Server) lockedOut(w http.ResponseWriter, pr pendingRequest, user string
 		}
 	}
 	o.logins = kept
-	locked := len(o.logins) >= s.cfg.Lockout
-	if !locked {
-		o.logins = append(o.logins, now)
+	if len(o.logins) >= s.cfg.Lockout {
+		return fmt.Sprintf("This account is locked: it signed in %d times within %s. Try again later.", s.cfg.Lockout, window), true
 	}
-	o.mu.Unlock()
-	if locked {
-		s.renderLogin(w, http.StatusForbidden, pr, user, fmt.Sprintf(
-			"This account is locked: it signed in %d times within %s. Try again later.", s.cfg.Lockout, window))
-	}
-	return locked
+	o.logins = append(o.logins, now)
+	return "", false
 }
 
 // lockoutWindow is Config.LockoutWindow, or its default.
