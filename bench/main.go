@@ -216,6 +216,7 @@ func once(srv *refserver.Server, tags string, concurrency int) (measure, error) 
 		return measure{}, err
 	}
 	tg.Concurrency = concurrency
+	defer tg.Close()
 	if err := tg.Preflight(ctx, ""); err != nil {
 		return measure{}, err
 	}

@@ -37,6 +37,7 @@ func (r *registrar) Step(expr string, handler any)  { r.add("", expr, handler) }
 var registers = []func(*registrar){
 	registerCoreSteps, registerRequestSteps, registerRedirectSteps, registerStateSteps, registerTokenSteps,
 	registerFragmentSteps, registerScopeSteps, registerErrorSteps, registerFormPostSteps, registerSecuritySteps, registerMetadataSteps, registerOIDCSteps,
+	registerCallbackSteps,
 }
 
 // bindings is every step binding, compiled on first use.

@@ -72,7 +72,8 @@ type world struct {
 	many manyFlows  // tokens of several flows (TOK-08)
 	sec  securityProbe
 	reg  *registrationProbe
-	oidc oidcSessions // sign-ins of OpenID Connect scenarios (OIDC-10 … OIDC-12)
+	oidc oidcSessions  // sign-ins of OpenID Connect scenarios (OIDC-10 … OIDC-12)
+	land *landingState // the real browser's flow of a step-4 scenario (callback.go)
 }
 
 // comparison is the second flow of a scenario that compares two requests.

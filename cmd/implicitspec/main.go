@@ -230,6 +230,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv pr
 	t, err := prepare(ctx, o, p, stderr)
 	if t != nil {
 		info.Preparation = t.Preparation()
+		defer t.Close() // the run's chromium and callback server, when a flow started them
 	}
 	if err != nil {
 		return stopped(o, stdout, stderr, info, err)

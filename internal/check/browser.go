@@ -99,7 +99,9 @@ func FragmentSurvived(id, sentFragment, landedHash string, hops int) error {
 	return nil
 }
 
-func isCredential(name string) bool { return name == "access_token" || name == "id_token" || name == "code" }
+func isCredential(name string) bool {
+	return name == "access_token" || name == "id_token" || name == "code"
+}
 
 func describeHash(raw string, ps fragment.Params) string {
 	if strings.TrimPrefix(raw, "#") == "" {

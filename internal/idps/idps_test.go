@@ -66,6 +66,7 @@ func checkServer(t *testing.T, name, profilePath string) {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	defer tg.Close()
 	if err := tg.Preflight(ctx, ""); err != nil {
 		t.Fatalf("%s: preflight: %v", name, err)
 	}

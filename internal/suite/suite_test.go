@@ -58,6 +58,9 @@ func referenceTarget(opts refserver.Options) (tg *target.Target, stop func(), er
 	if err == nil {
 		tg, err = target.New(context.Background(), p, target.DefaultLimits())
 	}
+	if err == nil {
+		stop = func() { tg.Close(); srv.Close() }
+	}
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("reference target: %w", err)
@@ -275,16 +278,21 @@ var controlTags = []string{"@AEP-01", "@CID-01", "@RDR-01", "@STATE-01", "@FRAG-
 // @oidc feature; every scenario for a fault of the OpenID Connect types).
 // The max_age scenarios (@OIDC-11) run only for the faults that name them:
 // they wait seconds for a session to age, and no other fault is meant to
-// break them.
+// break them. The real-browser scenarios (@browser) run only for the faults
+// of their requirements.
 func faultTags(f refserver.FaultInfo, primary string) string {
-	slow := "~@" + slowID
-	if slices.Contains(f.Requirements, slowID) {
-		slow = ""
+	var excluded []string
+	if !slices.Contains(f.Requirements, slowID) {
+		excluded = append(excluded, "~@"+slowID)
 	}
+	if !slices.ContainsFunc(f.Requirements, func(id string) bool { return slices.Contains(browserIDs, id) }) {
+		excluded = append(excluded, "~@browser")
+	}
+	and := strings.Join(excluded, " && ")
 	if target.IsOpenIDConnect(primary) {
 		switch f.Reach {
 		case refserver.ReachOIDC, refserver.ReachIDTokenToken, refserver.ReachIDTokenAlone:
-			return slow
+			return and
 		}
 	}
 	tags := slices.Clone(controlTags)
@@ -295,11 +303,16 @@ func faultTags(f refserver.FaultInfo, primary string) string {
 		tags = append(tags, "@oidc")
 	}
 	expr := strings.Join(tags, ",")
-	if slow != "" {
-		expr += " && " + slow
+	if and != "" {
+		expr += " && " + and
 	}
 	return expr
 }
+
+// browserIDs are the requirements of the real-browser scenarios (the
+// @browser feature): they start a chromium per run, so the matrix runs them
+// only for the faults of these requirements.
+var browserIDs = []string{"FRAG-01", "FRAG-02", "SEC-03"}
 
 // slowID is the requirement whose scenarios wait for a session to age.
 const slowID = "OIDC-11"

@@ -84,6 +84,9 @@ type Target struct {
 	// logins; both shared by WithResponseType's copies (session.go).
 	session *session
 	logins  *loginCounter
+	// browsers are the run's chromium and callback server (browser.go),
+	// shared by WithResponseType's copies.
+	browsers *browsers
 }
 
 // New prepares a target for a run: trust anchors, the run's redactor, the
@@ -119,6 +122,7 @@ func New(ctx context.Context, p *profile.Profile, lim Limits) (*Target, error) {
 		discovery: disc.Hops(),
 		session:   &session{},
 		logins:    &loginCounter{},
+		browsers:  &browsers{},
 	}
 	t.Warnings = plainHTTPWarnings(p)
 	t.tlsSessions = tls.NewLRUClientSessionCache(0)
@@ -202,6 +206,8 @@ func (t *Target) InteractOptions(d interact.Decision) interact.Options {
 		},
 		Decision:   d,
 		OnPassword: t.logins.add,
+		Driver:     t.Driver(),
+		Renderer:   t.renderer(),
 	}
 }
 
