@@ -211,6 +211,12 @@ func TestPlannerSteps(t *testing.T) {
 			want: wantStep{step: `consent: clicked "Deny" (a button outside any form: the page's script acts)`, click: "button id=no", consent: true},
 		},
 		{
+			name: "buttons outside any form, none refuses",
+			body: tags(`‹html›‹body›‹div›‹p›Connection to Implicit client‹/p›‹button type="button"›Continue‹/button›‹button type="button"›Logout‹/button›‹button type="button"›Manage‹/button›‹/div›‹/body›‹/html›`),
+			opt:  Options{Decision: Deny, Hints: Hints{Approve: "Continue"}},
+			want: wantStep{stop: "decision is deny but the consent page offers no deny control"},
+		},
+		{
 			name: "error page",
 			body: tags(`‹html›‹head›‹title›Error‹/title›‹/head›‹body›‹h1›invalid_request‹/h1›‹p›The redirect URI is not registered.‹/p›‹/body›‹/html›`),
 			want: wantStep{stop: "no login or consent form on the page (HTTP 200)"},

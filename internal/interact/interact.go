@@ -624,10 +624,12 @@ func (r *runner) consent(p *agent.Page, doc *document, f *form) (*action, string
 			return act, "", nil
 		}
 	}
-	if target == nil {
+	if target == nil && !f.scripted {
+		// The buttons of a scripted consent are every button of the page (menus,
+		// logout, language): their look says nothing about granting.
 		target = byStructure(subs, r.opt.Hints, want)
 	}
-	if target == nil && len(subs) > 1 {
+	if target == nil && len(subs) > 1 && !f.scripted {
 		return nil, "", r.ambiguous(p, "the consent form", task, hintKey, subs)
 	}
 	if target == nil && want == denying {
