@@ -49,12 +49,16 @@ func longestFirst(a, b string) int {
 }
 
 // replace returns s with every spelling found masked.
-func (x *index) replace(s string) string {
+func (x *index) replace(s string) string { return maskSpans(s, x.spans(s)) }
+
+// spans are the spans of s that hold a spelling, in order and not
+// overlapping. String masks them together with the structural spans, both
+// found in the same unmasked text (see Redactor.String).
+func (x *index) spans(s string) [][2]int {
 	if len(x.heads) == 0 {
-		return s
+		return nil
 	}
-	var b strings.Builder
-	done := 0 // s[:done] is written to b (or needs no writing yet)
+	var out [][2]int
 	for i := 0; i+minSecret <= len(s); {
 		p := uint16(s[i])<<8 | uint16(s[i+1])
 		if x.pairs[p/64]&(1<<(p%64)) == 0 {
@@ -72,17 +76,8 @@ func (x *index) replace(s string) string {
 			i++
 			continue
 		}
-		if b.Len() == 0 && done == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[done:i])
-		b.WriteString(Mask)
+		out = append(out, [2]int{i, i + n})
 		i += n
-		done = i
 	}
-	if done == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
+	return out
 }

@@ -106,19 +106,27 @@ func (r *Redactor) Knows(secret string) bool {
 	return r.known[secret]
 }
 
-// String masks the literal secrets in s, then, by structure, the values of
+// String masks the literal secrets in s and, by structure, the values of
 // secret parameters in any URL or form-encoded text it holds, of inputs
 // named like them in markup, and of JSON members named like them.
+//
+// Both kinds of span are found in s as given and masked together. Masking
+// the literals first would let a registered literal that happens to be a
+// parameter's name ("id_token", say) turn "&id_token=eyJ…" into
+// "&[redacted]=eyJ…", which the structural rules no longer read as a
+// parameter: the token would survive.
 func (r *Redactor) String(s string) string {
 	if s == "" {
 		return s
 	}
+	spans := structureSpans(s)
 	if r != nil {
 		r.mu.RLock()
-		s = r.forms.replace(s)
+		literal := r.forms.spans(s)
 		r.mu.RUnlock()
+		spans = mergeSpans(spans, literal)
 	}
-	return Structure(s)
+	return maskSpans(s, spans)
 }
 
 // Header returns a copy of h with credential headers masked and the rest

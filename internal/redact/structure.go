@@ -1,33 +1,47 @@
 package redact
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Structure masks, by name rather than by value, what no one registered:
 // the values of secret parameters in URL or form-encoded text (Params), of
 // inputs named like them in markup (a form_post page), and of JSON members
 // named like them (a registration or token response).
-func Structure(s string) string {
-	return maskJSON(maskInputs(Params(s)))
+func Structure(s string) string { return maskSpans(s, structureSpans(s)) }
+
+// structureSpans are the spans of s that Structure masks, in order and not
+// overlapping. All three rules read s as given, so that masking by one
+// cannot hide a name from another.
+func structureSpans(s string) [][2]int {
+	var inputs, members [][2]int
+	eachSecretInput(s, func(vs, ve int) { inputs = append(inputs, [2]int{vs, ve}) })
+	eachSecretMember(s, func(vs, ve int) { members = append(members, [2]int{vs, ve}) })
+	return mergeSpans(paramSpans(s), inputs, members)
 }
 
 // Params masks the values of secret parameters in s, where s is a URL, a
 // query, a fragment or a form body. It works on the raw text so that
 // everything else stays byte for byte as it was: encoding bugs are evidence.
-func Params(s string) string {
+func Params(s string) string { return maskSpans(s, paramSpans(s)) }
+
+// paramSpans are the spans of the values of secret parameters in s, in order.
+func paramSpans(s string) [][2]int {
 	var spans [][2]int
 	eachParam(s, func(name string, _ byte, vs, ve int) {
 		if ve > vs && SecretParam(paramName(name)) {
 			spans = append(spans, [2]int{vs, ve})
 		}
 	})
-	return maskSpans(s, spans)
+	return spans
 }
 
 // eachParam calls fn for every name=value pair in s, with the byte before
@@ -132,27 +146,33 @@ func valueSpan(m []int) (int, int) {
 	return -1, -1
 }
 
-func maskInputs(s string) string {
-	var spans [][2]int
-	eachSecretInput(s, func(vs, ve int) { spans = append(spans, [2]int{vs, ve}) })
-	return maskSpans(s, spans)
-}
-
 // jsonMember is a member of a JSON object (or a JavaScript object literal)
-// with a string value: "name": "value", quotes double or single.
-var jsonMember = regexp.MustCompile(`(?:^|[^\w$])["']?([A-Za-z_]+)["']?\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
+// with a string value: "name": "value", quotes double or single. The name
+// is the whole key, quoted (group 1 or 2) or an identifier (group 3) that
+// does not continue a longer name: in a translations file
+// "mod-oauth2-response_type-id_token": "id_token" is a label, not an ID
+// token, and neither is "user-password": "Password". The value is group 4
+// or 5.
+var jsonMember = regexp.MustCompile(`(?:"([^"\\]*)"|'([^'\\]*)'|(?:^|[^\w$.\-])([A-Za-z_$][\w$]*))\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
 
 // eachSecretMember calls fn with the span of the string value of every
-// JSON member of s named like a secret parameter.
+// JSON member of s whose whole name is a secret parameter's.
 func eachSecretMember(s string, fn func(vs, ve int)) {
 	if !strings.Contains(s, ":") || !mayNameSecret(s) {
 		return
 	}
 	for _, m := range jsonMember.FindAllStringSubmatchIndex(s, -1) {
-		if !SecretParam(s[m[2]:m[3]]) {
+		name := ""
+		for g := 1; g <= 3; g++ {
+			if m[2*g] >= 0 {
+				name = s[m[2*g]:m[2*g+1]]
+				break
+			}
+		}
+		if !SecretParam(name) {
 			continue
 		}
-		for g := 2; g <= 3; g++ {
+		for g := 4; g <= 5; g++ {
 			if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
 				fn(m[2*g], m[2*g+1])
 			}
@@ -177,12 +197,6 @@ func mayNameSecret(s string) bool {
 	return false
 }
 
-func maskJSON(s string) string {
-	var spans [][2]int
-	eachSecretMember(s, func(vs, ve int) { spans = append(spans, [2]int{vs, ve}) })
-	return maskSpans(s, spans)
-}
-
 // maskSpans replaces the spans of s, in order and not overlapping, by Mask.
 func maskSpans(s string, spans [][2]int) string {
 	if len(spans) == 0 {
@@ -192,9 +206,6 @@ func maskSpans(s string, spans [][2]int) string {
 	b.Grow(len(s))
 	last := 0
 	for _, sp := range spans {
-		if sp[0] < last {
-			continue
-		}
 		b.WriteString(s[last:sp[0]])
 		b.WriteString(Mask)
 		last = sp[1]
@@ -203,51 +214,116 @@ func maskSpans(s string, spans [][2]int) string {
 	return b.String()
 }
 
+// mergeSpans sorts the spans of several lists and joins those that
+// overlap, so that a secret found by two rules, or partly by each, is
+// masked whole and once. Spans that only touch stay apart: two secrets
+// side by side are masked as two, as the literal index masks them.
+func mergeSpans(lists ...[][2]int) [][2]int {
+	var all [][2]int
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	if len(all) < 2 {
+		return all
+	}
+	slices.SortFunc(all, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(b[1], a[1])) })
+	out := all[:1]
+	for _, sp := range all[1:] {
+		last := &out[len(out)-1]
+		if sp[0] < last[1] {
+			last[1] = max(last[1], sp[1])
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
 // Find returns the secrets text shows by its structure, for registering
 // with a Redactor: the values of secret parameters in a URL, a fragment or
 // a form body, of inputs named like them, and of JSON members named like
-// them — each as written and decoded.
+// them — each as written and decoded. A value that is itself a secret
+// parameter's name ("code=code") is never one.
 func Find(text string) []string { return find(text, false) }
 
 // FindInPage is Find for a page or a response body: there a name=value
 // pair counts only in a query, fragment or form-encoded text (after ? # &
-// or ;), not in a script's "var code=…".
+// or ;), not in a script's "var code=…". A page also holds text for people
+// — labels, a login app's translations — under the same names, so a value
+// that reads as words is not registered (see finds.add), and a JSON member's
+// value only when it looks Opaque: a translations file is JSON.
 func FindInPage(text string) []string { return find(text, true) }
 
 func find(text string, page bool) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(vs ...string) {
-		for _, v := range vs {
-			if len(v) >= minSecret && !seen[v] {
-				seen[v] = true
-				out = append(out, v)
-			}
-		}
-	}
+	f := finds{page: page, seen: map[string]bool{}}
 	eachParam(text, func(name string, prev byte, vs, ve int) {
 		if ve <= vs || !SecretParam(paramName(name)) || (page && !strings.ContainsRune("?#&;", rune(prev))) {
 			return
 		}
 		v := text[vs:ve]
-		add(v)
+		spelled := []string{v}
 		if d, err := url.QueryUnescape(v); err == nil {
-			add(d)
+			spelled = append(spelled, d)
 		}
 		if d, err := url.PathUnescape(v); err == nil {
-			add(d)
+			spelled = append(spelled, d)
 		}
+		f.add(spelled...)
 	})
-	eachSecretInput(text, func(vs, ve int) { add(text[vs:ve], html.UnescapeString(text[vs:ve])) })
+	eachSecretInput(text, func(vs, ve int) { f.add(text[vs:ve], html.UnescapeString(text[vs:ve])) })
 	eachSecretMember(text, func(vs, ve int) {
-		v := text[vs:ve]
-		add(v)
+		spelled := []string{text[vs:ve]}
 		var d string
-		if json.Unmarshal([]byte(`"`+v+`"`), &d) == nil {
-			add(d)
+		if json.Unmarshal([]byte(`"`+text[vs:ve]+`"`), &d) == nil {
+			spelled = append(spelled, d)
 		}
+		if page && !slices.ContainsFunc(spelled, Opaque) {
+			return
+		}
+		f.add(spelled...)
 	})
-	return out
+	return f.out
+}
+
+// finds collects what find registers, once each, in the order found.
+type finds struct {
+	page bool
+	seen map[string]bool
+	out  []string
+}
+
+// add takes the spellings of one value (as written, then decoded), all or
+// none: none when one of them is a secret parameter's name, or on a page
+// reads as words. Registering "code" or "Password" would mask those words
+// across every report, and a parameter's name masked there reads as no
+// parameter at all.
+func (f *finds) add(spelled ...string) {
+	for _, v := range spelled {
+		if SecretParam(v) || (f.page && words(v)) {
+			return
+		}
+	}
+	for _, v := range spelled {
+		if len(v) >= minSecret && !f.seen[v] {
+			f.seen[v] = true
+			f.out = append(f.out, v)
+		}
+	}
+}
+
+// words says whether v reads as text for people rather than a credential:
+// letters and spaces only, and either short or more than one word ("Code",
+// "Mot de passe"). A random credential of 16 characters or more almost
+// always holds a digit or a symbol; one made of letters alone is still
+// registered, since leaving a token readable costs more than masking a
+// long word.
+func words(v string) bool {
+	for _, r := range v {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != ' ' {
+			return false
+		}
+	}
+	return len(v) < 16 || strings.Contains(v, " ")
 }
 
 // Opaque says whether a value (a cookie's, say) looks like a credential
