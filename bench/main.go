@@ -8,7 +8,8 @@
 //     process, the embedded server included, as in `implicitspec` with no
 //     --target), HTTP round trips (counted at the server, preflight
 //     included) and password logins; with every scenario and without the
-//     @OIDC-11 ones, whose max_age scenarios wait 2 s on purpose;
+//     @OIDC-11 ones, whose max_age scenarios wait 2 s on purpose, and the
+//     @browser ones, which start a chromium;
 //   - with -latency added before every response: sequential against
 //     -slow-concurrency wall time, as a ratio, and whether every scenario
 //     got the same verdict in every run;
@@ -45,8 +46,10 @@ const (
 	targetRSS       = 100 << 20   // bytes of peak RSS, below
 )
 
-// noWait is the tag expression that leaves out the scenarios that wait.
-const noWait = "~@OIDC-11"
+// noWait is the tag expression that leaves out the scenarios that wait
+// (max_age) and those that start a real browser (its chromium processes are
+// neither in this process's CPU time nor in its RSS).
+const noWait = "~@OIDC-11 && ~@browser"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -165,7 +168,7 @@ func (b *bench) fullRun(o options, tags string, ms []measure) {
 	wall := median(ms, wallOf)
 	note := ""
 	if tags == "" {
-		note = "  (two @OIDC-11 scenarios wait 2 s each, by design)"
+		note = "  (two @OIDC-11 scenarios wait 2 s each, by design; four @browser ones start a chromium)"
 	}
 	fmt.Fprintf(b.out, "  wall time         %9s   target < %s   %s%s\n", secs(wall), secs(targetWall), met(wall < targetWall), note)
 	fmt.Fprintf(b.out, "  CPU (user+sys)    %9s\n", secs(median(ms, func(m measure) time.Duration { return m.cpu })))

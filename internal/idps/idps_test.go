@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,6 +58,24 @@ func TestIdPs(t *testing.T) {
 }
 
 func checkServer(t *testing.T, name, profilePath string) {
+	rep := runServer(t, name, profilePath, false)
+	if os.Getenv("IMPLICITSPEC_IDPS_FRESH") != "0" && !*updateIdPs {
+		// The run's one sign-in, copied into the scenarios that only need a
+		// signed-in resource owner, must judge as a sign-in per scenario does.
+		fresh := runServer(t, name, profilePath, true)
+		if d := verdictDiff(rep, fresh); d != "" {
+			t.Errorf("%s: --fresh-login judged otherwise than the run that reuses its sign-in:\n%s", name, d)
+		}
+		t.Logf("%s: %d password logins with the session reused, %d with --fresh-login, for %d scenarios",
+			name, rep.Info.PasswordLogins, fresh.Info.PasswordLogins, len(rep.Results))
+	}
+	checkRecord(t, name, profilePath, rep)
+}
+
+// runServer runs every scenario against the server of profilePath, one at a
+// time, signing in once per run (or per scenario: fresh, --fresh-login).
+func runServer(t *testing.T, name, profilePath string, fresh bool) *suite.Report {
+	t.Helper()
 	p, err := profile.Load(profilePath, os.LookupEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +86,7 @@ func checkServer(t *testing.T, name, profilePath string) {
 		t.Fatalf("%s: %v", name, err)
 	}
 	defer tg.Close()
+	tg.FreshLogin = fresh
 	if err := tg.Preflight(ctx, ""); err != nil {
 		t.Fatalf("%s: preflight: %v", name, err)
 	}
@@ -79,6 +99,27 @@ func checkServer(t *testing.T, name, profilePath string) {
 	if err != nil {
 		t.Fatalf("%s: run: %v", name, err)
 	}
+	return rep
+}
+
+// verdictDiff lists the scenarios whose verdicts differ between a and b.
+func verdictDiff(a, b *suite.Report) string {
+	bs := map[string]suite.Verdict{}
+	for _, r := range b.Results {
+		bs[r.Name] = r.Verdict
+	}
+	var out []string
+	for _, r := range a.Results {
+		if v, ok := bs[r.Name]; !ok || v != r.Verdict {
+			out = append(out, fmt.Sprintf("  %q: %s, then %s", r.Name, r.Verdict, v))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// checkRecord compares rep with the server's expected.yaml (or rewrites it
+// under -update-idps).
+func checkRecord(t *testing.T, name, profilePath string, rep *suite.Report) {
 	recPath := filepath.Join(filepath.Dir(profilePath), "expected.yaml")
 	rec, err := expect.Read(recPath)
 	switch {
