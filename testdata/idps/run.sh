@@ -10,7 +10,7 @@
 # idempotent), started on free ports, seeded (a user, an implicit client, a client not allowed implicit),
 # and stopped when this script exits. CMD runs with the servers' port variables and
 # IMPLICITSPEC_IDPS=name=testdata/idps/name/profile.yaml,… exported; the default CMD is
-#   go test -count=1 -run TestIdPs -v ./internal/idps
+#   go test -count=1 -timeout 60m -run TestIdPs -v ./internal/idps
 # which fails when the outcome differs from testdata/idps/<name>/expected.yaml.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -24,7 +24,7 @@ done
 [ "${1:-}" = "--" ] && shift
 [ ${#names[@]} -gt 0 ] || names=(hydra dot oidc-provider glewlwyd)
 cmd=("$@")
-[ ${#cmd[@]} -gt 0 ] || cmd=(go test -count=1 -run TestIdPs -v ./internal/idps)
+[ ${#cmd[@]} -gt 0 ] || cmd=(go test -count=1 -timeout 60m -run TestIdPs -v ./internal/idps)
 
 for n in "${names[@]}"; do
   [ -x "$IDPS_DIR/$n/server.sh" ] || die "unknown server $n (known: $(cd "$IDPS_DIR" && ls -d */ | tr -d / | tr '\n' ' '))"
