@@ -41,6 +41,10 @@ func Resolve(base *url.URL, ref string) (raw string, u *url.URL, err error) {
 		// trailing U+00A0 belongs to the URL, and raw must keep what u keeps.
 		raw = strings.TrimFunc(ref, func(r rune) bool { return r <= 0x20 })
 	} else {
+		// A query the base carried with a space or a control (which net/url keeps as is)
+		// is written as a browser sends it, or raw would not read back as the same URL
+		// ("http://0? " and an empty reference: the trailing space would be trimmed).
+		t.RawQuery = escapeQuery(t.RawQuery)
 		raw = t.String()
 	}
 	if hasFrag {
