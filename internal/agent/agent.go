@@ -237,8 +237,8 @@ func (a *Agent) Cookies(u *url.URL) []*http.Cookie { return a.jar.Cookies(u) }
 // CloseIdleConnections closes the transport's idle connections (call it when a scenario ends).
 func (a *Agent) CloseIdleConnections() { a.tr.CloseIdleConnections() }
 
-// isRedirect reports whether a browser follows status when it has a Location.
-func isRedirect(status int) bool {
+// IsRedirect reports whether a browser follows status when it has a Location.
+func IsRedirect(status int) bool {
 	switch status {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
@@ -289,7 +289,7 @@ func (a *Agent) Navigate(ctx context.Context, method, rawURL, body, via string) 
 			return Result{}, err
 		}
 		loc := resp.Header.Get("Location")
-		if !isRedirect(resp.StatusCode) || loc == "" {
+		if !IsRedirect(resp.StatusCode) || loc == "" {
 			page := &Page{URL: target, Status: resp.StatusCode, Header: resp.Header, Body: respBody}
 			a.mu.Lock()
 			a.lastPage = target

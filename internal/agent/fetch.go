@@ -87,7 +87,7 @@ func (a *Agent) Fetch(ctx context.Context, req FetchRequest) (FetchResult, error
 	if err != nil {
 		return FetchResult{}, err
 	}
-	if req.Document && !(isRedirect(resp.StatusCode) && resp.Header.Get("Location") != "") {
+	if req.Document && !(IsRedirect(resp.StatusCode) && resp.Header.Get("Location") != "") {
 		a.mu.Lock()
 		a.lastPage = target
 		a.mu.Unlock()

@@ -73,7 +73,7 @@ func (f *flow) passThrough(ev *fetch.EventRequestPaused, req agent.FetchRequest)
 // is a departure all the same (as agent.Navigate reports it).
 func (f *flow) answered(ev *fetch.EventRequestPaused, req agent.FetchRequest, res agent.FetchResult, main bool) {
 	loc := res.Header.Get("Location")
-	if !isRedirect(res.Status) || loc == "" {
+	if !agent.IsRedirect(res.Status) || loc == "" {
 		if main {
 			f.setLastMain(&answer{status: res.Status, header: res.Header, body: res.Body})
 		}
@@ -233,13 +233,4 @@ func entries(h http.Header) []*fetch.HeaderEntry {
 		}
 	}
 	return out
-}
-
-func isRedirect(status int) bool {
-	switch status {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
-		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
 }

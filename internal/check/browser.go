@@ -23,14 +23,25 @@ func TokenRedirect(xs []agent.Hop) (agent.Hop, bool) {
 		if x.Location == "" {
 			continue
 		}
-		q, f, _ := fragment.FromURL(x.Location)
-		qp, _ := fragment.Parse(q)
-		fp, _ := fragment.Parse(f)
-		if qp.Count("access_token")+qp.Count("id_token")+fp.Count("access_token")+fp.Count("id_token") > 0 {
+		if tokenIn(x.Location) != "" {
 			return x, true
 		}
 	}
 	return agent.Hop{}, false
+}
+
+// tokenIn names the first of access_token and id_token that a Location
+// carries, in its query or its fragment ("" for none).
+func tokenIn(location string) string {
+	q, f, _ := fragment.FromURL(location)
+	qp, _ := fragment.Parse(q)
+	fp, _ := fragment.Parse(f)
+	for _, name := range []string{"access_token", "id_token"} {
+		if qp.Count(name)+fp.Count(name) > 0 {
+			return name
+		}
+	}
+	return ""
 }
 
 // credentials are the response parameters a page must find as sent.

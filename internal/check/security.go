@@ -10,7 +10,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/implicitspec/implicitspec/internal/agent"
-	"github.com/implicitspec/implicitspec/internal/fragment"
 	"github.com/implicitspec/implicitspec/internal/profile"
 	"github.com/implicitspec/implicitspec/internal/redact"
 )
@@ -185,15 +184,7 @@ func TokenRedirectsNotCached(id string, xs []agent.Hop) (bool, error) {
 		if x.Location == "" {
 			continue
 		}
-		q, f, _ := fragment.FromURL(x.Location)
-		qp, _ := fragment.Parse(q)
-		fp, _ := fragment.Parse(f)
-		what := ""
-		for _, name := range []string{"access_token", "id_token"} {
-			if qp.Count(name)+fp.Count(name) > 0 && what == "" {
-				what = strings.ReplaceAll(name, "_", " ")
-			}
-		}
+		what := strings.ReplaceAll(tokenIn(x.Location), "_", " ")
 		if what == "" {
 			continue
 		}
