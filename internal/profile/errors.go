@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is a configuration error in a profile.
@@ -23,11 +24,11 @@ func (e *Error) Error() string {
 	b.WriteString("profile")
 	if e.File != "" {
 		b.WriteString(" ")
-		b.WriteString(e.File)
+		b.WriteString(printable(e.File))
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		b.WriteString(printable(e.Key))
 		b.WriteString(": ")
 	}
 	b.WriteString(oneLine(e.Msg))
@@ -80,4 +81,14 @@ func (r ResourceOwner) MarshalJSON() ([]byte, error) {
 // MarshalYAML writes the resource owner with its password redacted.
 func (r ResourceOwner) MarshalYAML() (any, error) {
 	return plainResourceOwner{Username: r.Username, Password: redact(r.Password)}, nil
+}
+
+// printable quotes a key path or file name that holds a line break or another
+// unprintable character (a quoted YAML key can), so the message stays one line
+// and says exactly which key it means.
+func printable(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }

@@ -135,6 +135,8 @@ func TestParseErrors(t *testing.T) {
 			"profile: clients.implicit.secret: unknown key (known: client_id, redirect_uris, scope) (line 6)"},
 		{"unknown client role", minimalWith("  implicit:", "  hybrid:\n    client_id: x\n  implicit:"),
 			"profile: clients.hybrid: unknown key (known: implicit, two_uris, code_only, with_query, native, browser_client) (line 4)"},
+		{"unknown key with a line break", minimal + "\"meta\\ndata\": 1\n",
+			`profile: "meta\ndata": unknown key (known: name, issuer, discovery_url, authorization_endpoint, userinfo_endpoint, clients, resource_owner, interaction, tls, allowed_origins, response_types) (line 10)`},
 		{"duplicate key", minimal + "name: u\n", `profile: line 10: mapping key "name" already defined at line 1`},
 		{"string expected", minimalWith("name: t", "name: [a]"), "profile: name: expected a string, got a list (line 1)"},
 		{"list expected", minimalWith("[https://app.test/cb]", "https://app.test/cb"),
@@ -533,6 +535,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("a: &x [*x]\n")
 	f.Add("clients: {implicit: {<<: [{client_id: a}], redirect_uris: ['${PW}']}}\n")
 	f.Add("? [a]\n: b\n")
+	f.Add("\"0\\n0\": 0\n") // a quoted key with a line break, once printed as two lines
 	getenv := env(map[string]string{"PW": secret})
 	f.Fuzz(func(t *testing.T, text string) {
 		text = owner + text
