@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,10 @@ var markable = map[string]bool{"form": true, "input": true, "button": true, "sel
 // one flow, one Planner.
 type Planner struct {
 	r *runner
+	// The last press or submission: the page it was made on and its step, to tell one that
+	// changes nothing (pressAgain).
+	clickedOn []byte
+	clickStep string
 }
 
 // NewPlanner starts a person with opt. prior, when set, is the outcome of the HTML reader
@@ -121,12 +126,23 @@ func (pl *Planner) Next(page *agent.Page) (*DOMStep, error) {
 	view, m := markDOM(page)
 	var step *DOMStep
 	act, err := pl.r.next(view, func(act *action) (err error) {
-		step, err = pl.domStep(view, m, act)
-		return err
+		if step, err = pl.domStep(view, m, act); err != nil {
+			return err
+		}
+		return pl.pressAgain(page, step)
 	})
 	pl.r.out.Page = page // the page as rendered, not the marked copy the reader read
 	if h := pl.r.out.HeldConsent; h != nil {
 		h.Page = page
+	}
+	var again *noEffect
+	if errors.As(err, &again) {
+		if alert := pageAlert(page); alert != "" {
+			pl.r.out.Kind, pl.r.out.Reason = Stopped, fmt.Sprintf("the page shows %q, and %s changes nothing on it", alert, again.step)
+			return &DOMStep{Stop: true, Reason: pl.r.out.Reason}, nil
+		}
+		err = pl.r.pageError(view, KindStepLimit, fmt.Sprintf(
+			"%s changed nothing on the page (it stayed the same, and no message on it says why); doing it again would loop", again.step))
 	}
 	if err != nil {
 		pl.r.fail(err)
@@ -330,4 +346,159 @@ func cssPath(n *html.Node) string {
 		parts[i], parts[j] = parts[j], parts[i]
 	}
 	return strings.Join(parts, " > ")
+}
+
+// noEffect is the planner's own step found to change nothing: made once, the page the same
+// afterwards, the same step decided again. step says it in words ("pressing "Grant access"").
+type noEffect struct{ step string }
+
+func (e *noEffect) Error() string { return e.step + " changed nothing" }
+
+// pressAgain records a press or a submission, and returns *noEffect when step is the same
+// one, decided on the very page the last one was made on (its address, and its DOM byte for
+// byte but for the messages it announces: a toast saying the press failed is all it adds;
+// see steady): pressing a
+// control that does nothing (a grant button whose request fails) must not loop until the step
+// limit. The verdict then depends on the page (Next): a page that shows why (an alert) is
+// where the flow stops, as the page a server shows instead of redirecting; a page that says
+// nothing is trouble the harness cannot judge. Either way the same whether the flow got here
+// by signing in or with a session already: only the page decides.
+func (pl *Planner) pressAgain(page *agent.Page, step *DOMStep) error {
+	if step.Navigate != "" {
+		pl.clickedOn, pl.clickStep = nil, "" // a link or a refresh: a page may poll itself
+		return nil
+	}
+	here := append([]byte(page.URL.String()+"\n"), steady(page.Body)...)
+	if pl.clickStep == step.Step && bytes.Equal(pl.clickedOn, here) {
+		what := "submitting the form"
+		if c := pl.r.press.submitter; c != nil {
+			what = "pressing " + quote(c.display())
+		}
+		return &noEffect{step: what}
+	}
+	pl.clickedOn, pl.clickStep = here, step.Step
+	return nil
+}
+
+// steady is the page's DOM without its live regions (role alert, status or log, or an
+// aria-live other than "off"; WAI-ARIA 1.2): what a press that fails adds to a page (a toast,
+// a status line) is announced there, and comes and goes with timers. body as it is when it
+// cannot be parsed.
+func steady(body []byte) []byte {
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	var strip func(n *html.Node)
+	strip = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.ElementNode && liveRegion(c) {
+				n.RemoveChild(c)
+			} else {
+				strip(c)
+			}
+			c = next
+		}
+	}
+	strip(doc)
+	var b bytes.Buffer
+	if html.Render(&b, doc) != nil {
+		return body
+	}
+	return b.Bytes()
+}
+
+func liveRegion(n *html.Node) bool {
+	for _, a := range n.Attr {
+		v := strings.ToLower(strings.TrimSpace(a.Val))
+		switch {
+		case a.Key == "role" && (v == "alert" || v == "status" || v == "log"),
+			a.Key == "aria-live" && v != "off" && v != "":
+			return true
+		}
+	}
+	return false
+}
+
+// pageAlert is the text of the alerts a page shows (elements with role="alert" or
+// aria-live="assertive", WAI-ARIA 1.2 §5.4: "important, and usually time-sensitive,
+// information"), each in one line, joined by " / " and cut at 200 bytes; "" when there are
+// none, or only hidden or empty ones. The role is what pages in any language share: the words
+// are not read.
+func pageAlert(p *agent.Page) string {
+	if p == nil || !p.IsHTML() {
+		return ""
+	}
+	doc, err := html.Parse(bytes.NewReader(p.Body))
+	if err != nil {
+		return ""
+	}
+	var found []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if hiddenElement(n) {
+				return
+			}
+			if alertElement(n) {
+				if t := collapse(nodeText(n)); t != "" && !slices.Contains(found, t) {
+					found = append(found, t)
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return cut(strings.Join(found, " / "), 200)
+}
+
+func alertElement(n *html.Node) bool {
+	for _, a := range n.Attr {
+		v := strings.ToLower(strings.TrimSpace(a.Val))
+		if a.Key == "role" && v == "alert" || a.Key == "aria-live" && v == "assertive" {
+			return true
+		}
+	}
+	return false
+}
+
+// hiddenElement: an element a person does not see, by markup alone (no stylesheet is read).
+func hiddenElement(n *html.Node) bool {
+	switch n.Data {
+	case "script", "style", "template", "noscript", "head":
+		return true
+	}
+	for _, a := range n.Attr {
+		v := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
+		switch {
+		case a.Key == "hidden", a.Key == "aria-hidden" && v == "true",
+			a.Key == "style" && (strings.Contains(v, "display:none") || strings.Contains(v, "visibility:hidden")):
+			return true
+		}
+	}
+	return false
+}
+
+// nodeText is the text under n, hidden elements left out.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		case n.Type == html.ElementNode && hiddenElement(n):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }

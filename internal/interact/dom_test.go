@@ -332,6 +332,74 @@ func TestPlannerState(t *testing.T) {
 	}
 }
 
+// A press that changes nothing (glewlwyd's "Grant access" for a scope it does not know: its
+// request fails, the page stays as it was) must not loop to the step limit, and what follows
+// depends on the page alone: an alert on it is the server's answer, where the flow stops;
+// without one the harness cannot judge. A toast is no change; a page that changed otherwise,
+// or moved, is pressed again.
+func TestPlannerPressThatChangesNothing(t *testing.T) {
+	grant := func(extra string) string {
+		return tags(`‹html›‹head›‹title›Glewlwyd login‹/title›‹/head›‹body›‹div id="root"›` + extra + `
+‹h3›Client access grant‹/h3›‹button type="button" class="btn btn-primary"›Grant access‹/button›‹/div›‹/body›‹/html›`)
+	}
+	alert := grant(`‹div class="alert alert-danger" role="alert"›Error, no required scope is available‹/div›`)
+	cases := []struct {
+		name   string
+		pages  []string
+		urls   []string // the page's address, by page; the first for all when shorter
+		reason string   // the Stop's reason on the last page
+		kind   ErrorKind
+	}{
+		{name: "an alert says why", pages: []string{alert, alert},
+			reason: `the page shows "Error, no required scope is available", and pressing "Grant access" changes nothing on it`},
+		{name: "assertive live region, in any language", pages: []string{
+			grant(`‹p aria-live="assertive"›Fehler: kein  Geltungsbereich‹/p›`), grant(`‹p aria-live="assertive"›Fehler: kein  Geltungsbereich‹/p›`)},
+			reason: `the page shows "Fehler: kein Geltungsbereich", and pressing "Grant access" changes nothing on it`},
+		{name: "no message", pages: []string{grant(""), grant("")}, kind: KindStepLimit},
+		{name: "a hidden alert says nothing", pages: []string{
+			grant(`‹div role="alert" hidden›Error‹/div›‹div role="alert" style="display: none"›Error‹/div›‹div role="alert"› ‹/div›`),
+			grant(`‹div role="alert" hidden›Error‹/div›‹div role="alert" style="display: none"›Error‹/div›‹div role="alert"› ‹/div›`)},
+			kind: KindStepLimit},
+		{name: "a toast says the press failed", pages: []string{alert,
+			grant(`‹div class="alert alert-danger" role="alert"›Error, no required scope is available‹/div›‹div class="toast" role="alert"›‹strong›Glewlwyd‹/strong›‹span aria-hidden="true"›×‹/span›‹div›Error while saving grant access to client‹/div›‹/div›`)},
+			reason: `the page shows "Error, no required scope is available / Glewlwyd Error while saving grant access to client", and pressing "Grant access" changes nothing on it`},
+		{name: "the page changed", pages: []string{grant(""), grant("‹p›Step 2 of 2‹/p›"), grant("")}},
+		{name: "the page moved", pages: []string{alert, alert}, urls: []string{"https://as.example/a", "https://as.example/b"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pl := NewPlanner(Options{Hints: Hints{Approve: "Grant access"}}, nil)
+			var step *DOMStep
+			var err error
+			for i, body := range tc.pages {
+				u := "https://as.example/login.html"
+				if i < len(tc.urls) {
+					u = tc.urls[i]
+				}
+				step, err = pl.Next(domPage(t, u, body))
+				if i < len(tc.pages)-1 && (err != nil || step.Stop) {
+					t.Fatalf("page %d: step %+v, error %v", i, step, err)
+				}
+			}
+			switch {
+			case tc.kind != "":
+				wantError(t, err, tc.kind)
+				if !strings.Contains(err.Error(), `pressing "Grant access" changed nothing on the page`) {
+					t.Errorf("error %q does not say what changed nothing", err)
+				}
+			case err != nil:
+				t.Fatalf("last page: %v", err)
+			case tc.reason != "":
+				if !step.Stop || step.Reason != tc.reason || pl.Outcome().Kind != Stopped || pl.Outcome().Reason != tc.reason {
+					t.Errorf("step %+v, outcome %+v; want a stop: %s", step, pl.Outcome(), tc.reason)
+				}
+			case step.Stop || step.Click == nil:
+				t.Errorf("step %+v: want the press made again", step)
+			}
+		})
+	}
+}
+
 func TestPlannerHoldsConsent(t *testing.T) {
 	pl := NewPlanner(Options{HoldConsent: true}, nil)
 	p := domPage(t, "https://as.example/consent", tags(`‹html›‹head›‹title›Consent‹/title›‹/head›‹body›
