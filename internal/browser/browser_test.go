@@ -651,3 +651,65 @@ func TestRunRefusesWhatTheAgentWould(t *testing.T) {
 		t.Errorf("%d hops", n)
 	}
 }
+
+// TestPressThatFails: a consent button whose request fails and whose page
+// then only shows a toast is pressed once more, no more: a page with an
+// alert stops the flow there, with the alert's words; a page that says
+// nothing is harness trouble. glewlwyd's grant screen for an unknown scope
+// does this.
+func TestPressThatFails(t *testing.T) {
+	b := startBrowser(t)
+	const script = `<script>
+let n = 0;
+document.getElementById('grant').addEventListener('click', async () => {
+  const r = await fetch('/grant', {method: 'PUT'});
+  const t = document.createElement('div');
+  t.id = 'toast-' + (n++);
+  t.setAttribute('role', 'status');
+  t.textContent = 'Saving the grant failed (HTTP ' + r.status + ')';
+  document.body.appendChild(t);
+});
+</script>`
+	page := func(alert string) string {
+		return `<html><head><title>Access</title></head><body><div id="root">` + alert +
+			`<h3>Client access grant</h3><p>Example app asks for access.</p><button type="button" id="grant">Grant access</button></div>` + script + `</body></html>`
+	}
+	cases := []struct {
+		name   string
+		page   string
+		reason string
+		kind   interact.ErrorKind
+	}{
+		{name: "an alert", page: page(`<div class="alert alert-danger" role="alert">Error, no required scope is available</div>`),
+			reason: `the page shows "Error, no required scope is available", and pressing "Grant access" changes nothing on it`},
+		{name: "no alert", page: page(""), kind: interact.KindStepLimit},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := pages(t, "https://client.example/cb", map[string]string{"/authorize": tc.page})
+			a := newAgent(t, s, "https://client.example/cb")
+			opt := interact.Options{Hints: interact.Hints{Approve: "Grant access"}}
+			out, err := b.Run(context.Background(), a, interact.Start{URL: s.srv.URL + "/authorize"}, opt, nil)
+			var ie *interact.Error
+			switch {
+			case tc.kind != "":
+				if !errors.As(err, &ie) || ie.Kind != tc.kind || !strings.Contains(ie.Detail, `pressing "Grant access" changed nothing`) {
+					t.Fatalf("Run: %v, want %s: pressing \"Grant access\" changed nothing", err, tc.kind)
+				}
+			case err != nil:
+				t.Fatalf("Run: %v", err)
+			case out.Kind != interact.Stopped || out.Reason != tc.reason || out.Departure != nil:
+				t.Errorf("outcome %s, reason %q, departure %+v; want stopped: %s", out.Kind, out.Reason, out.Departure, tc.reason)
+			}
+			puts := 0
+			for _, h := range a.Hops() {
+				if h.Method == http.MethodPut {
+					puts++
+				}
+			}
+			if len(out.Steps) != 1 || puts != 1 {
+				t.Errorf("pressed %d times (%q), %d PUT requests: want one of each", len(out.Steps), out.Steps, puts)
+			}
+		})
+	}
+}
