@@ -29,7 +29,9 @@
 //     and errors. Its step is carried out in the DOM: values set through
 //     the native setter with input and change events (a framework's
 //     controlled inputs see them), then the control clicked, the form
-//     submitted, or a URL navigated to.
+//     submitted, or a URL navigated to. A press that leaves the page as it
+//     was (its request failed) is not made again: the flow stops on
+//     the page if an alert on it says why, else the harness cannot judge.
 //   - Isolation. Each Run has its own incognito browser context: flows
 //     running at once share no cookie or storage, and chromium's own
 //     cookies never reach a server (the agent's jar sends them).

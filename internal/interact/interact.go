@@ -23,7 +23,8 @@
 //     application shell, a form whose action is a javascript: URL), ambiguous (the login or
 //     consent form has several buttons and neither their words nor their look tell which one
 //     to press: the error lists them and names the profile hint to set) or step-limit (more
-//     than Options.MaxSteps pages acted on).
+//     than Options.MaxSteps pages acted on; in a real browser also a press that left the page
+//     as it was, on a page that says nothing: see Planner.pressAgain).
 //
 // The words the reader knows, in seventeen languages, are in words.tsv (see words.go); where
 // they are absent or ambiguous it decides by structure (see choose.go).
