@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the implicitspec suite against real authorization servers on 127.0.0.1.
 #
-#   testdata/idps/run.sh                       the three CI runs: hydra dot oidc-provider (glewlwyd: name it)
+#   testdata/idps/run.sh                       the four CI runs: hydra dot oidc-provider glewlwyd
 #   testdata/idps/run.sh dot                   just one
 #   testdata/idps/run.sh dot -- CMD ARGS…      start, then run CMD instead of the test (e.g. the CLI)
 #   testdata/idps/run.sh dot -- go test ./internal/idps -run TestIdPs -update-idps   re-record expected.yaml
@@ -22,7 +22,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   shift
 done
 [ "${1:-}" = "--" ] && shift
-[ ${#names[@]} -gt 0 ] || names=(hydra dot oidc-provider)
+[ ${#names[@]} -gt 0 ] || names=(hydra dot oidc-provider glewlwyd)
 cmd=("$@")
 [ ${#cmd[@]} -gt 0 ] || cmd=(go test -count=1 -timeout 60m -run TestIdPs -v ./internal/idps)
 
