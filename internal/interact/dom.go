@@ -410,15 +410,14 @@ func steady(body []byte) []byte {
 }
 
 func liveRegion(n *html.Node) bool {
-	for _, a := range n.Attr {
-		v := strings.ToLower(strings.TrimSpace(a.Val))
-		switch {
-		case a.Key == "role" && (v == "alert" || v == "status" || v == "log"),
-			a.Key == "aria-live" && v != "off" && v != "":
-			return true
-		}
-	}
-	return false
+	role, live := ariaOf(n)
+	return role == "alert" || role == "status" || role == "log" || live != "" && live != "off"
+}
+
+// ariaOf is n's role and aria-live, lower case.
+func ariaOf(n *html.Node) (role, live string) {
+	norm := func(key string) string { return strings.ToLower(strings.TrimSpace(attrString(n.Attr, key))) }
+	return norm("role"), norm("aria-live")
 }
 
 // pageAlert is the text of the alerts a page shows (elements with role="alert" or
@@ -457,13 +456,8 @@ func pageAlert(p *agent.Page) string {
 }
 
 func alertElement(n *html.Node) bool {
-	for _, a := range n.Attr {
-		v := strings.ToLower(strings.TrimSpace(a.Val))
-		if a.Key == "role" && v == "alert" || a.Key == "aria-live" && v == "assertive" {
-			return true
-		}
-	}
-	return false
+	role, live := ariaOf(n)
+	return role == "alert" || live == "assertive"
 }
 
 // hiddenElement: an element a person does not see, by markup alone (no stylesheet is read).
@@ -472,15 +466,9 @@ func hiddenElement(n *html.Node) bool {
 	case "script", "style", "template", "noscript", "head":
 		return true
 	}
-	for _, a := range n.Attr {
-		v := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
-		switch {
-		case a.Key == "hidden", a.Key == "aria-hidden" && v == "true",
-			a.Key == "style" && (strings.Contains(v, "display:none") || strings.Contains(v, "visibility:hidden")):
-			return true
-		}
-	}
-	return false
+	style := strings.ToLower(strings.ReplaceAll(attrString(n.Attr, "style"), " ", ""))
+	return hasAttr(n.Attr, "hidden") || strings.EqualFold(strings.TrimSpace(attrString(n.Attr, "aria-hidden")), "true") ||
+		strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
 }
 
 // nodeText is the text under n, hidden elements left out.
