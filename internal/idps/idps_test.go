@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/implicitspec/implicitspec/internal/expect"
 	"github.com/implicitspec/implicitspec/internal/profile"
@@ -58,23 +60,50 @@ func TestIdPs(t *testing.T) {
 }
 
 func checkServer(t *testing.T, name, profilePath string) {
-	rep := runServer(t, name, profilePath, false)
+	rep := runServer(t, name, profilePath, false, 1)
 	if os.Getenv("IMPLICITSPEC_IDPS_FRESH") != "0" && !*updateIdPs {
 		// The run's one sign-in, copied into the scenarios that only need a
 		// signed-in resource owner, must judge as a sign-in per scenario does.
-		fresh := runServer(t, name, profilePath, true)
+		fresh := runServer(t, name, profilePath, true, 1)
 		if d := verdictDiff(rep, fresh); d != "" {
 			t.Errorf("%s: --fresh-login judged otherwise than the run that reuses its sign-in:\n%s", name, d)
 		}
 		t.Logf("%s: %d password logins with the session reused, %d with --fresh-login, for %d scenarios",
 			name, rep.Info.PasswordLogins, fresh.Info.PasswordLogins, len(rep.Results))
 	}
+	if n := idpsConcurrency(t); n > 1 && !*updateIdPs {
+		// Scenarios in flight together share the run's session copies, its
+		// TLS cache and its rate limiter, and they meet in the server: none
+		// of that may change a verdict.
+		start := time.Now()
+		conc := runServer(t, name, profilePath, false, n)
+		if d := verdictDiff(rep, conc); d != "" {
+			t.Errorf("%s: --concurrency %d judged otherwise than one scenario at a time:\n%s", name, n, d)
+		}
+		t.Logf("%s: --concurrency %d judged as one at a time did (%d scenarios, %s)",
+			name, n, len(conc.Results), time.Since(start).Round(time.Second))
+	}
 	checkRecord(t, name, profilePath, rep)
 }
 
-// runServer runs every scenario against the server of profilePath, one at a
-// time, signing in once per run (or per scenario: fresh, --fresh-login).
-func runServer(t *testing.T, name, profilePath string, fresh bool) *suite.Report {
+// idpsConcurrency is the concurrency of the run compared with the sequential
+// one: IMPLICITSPEC_IDPS_CONCURRENCY, default 4; 1 or 0 leaves it out.
+func idpsConcurrency(t *testing.T) int {
+	v := os.Getenv("IMPLICITSPEC_IDPS_CONCURRENCY")
+	if v == "" {
+		return 4
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		t.Fatalf("IMPLICITSPEC_IDPS_CONCURRENCY=%q is not a number of scenarios", v)
+	}
+	return n
+}
+
+// runServer runs every scenario against the server of profilePath,
+// concurrency at a time, signing in once per run (or per scenario: fresh,
+// --fresh-login).
+func runServer(t *testing.T, name, profilePath string, fresh bool, concurrency int) *suite.Report {
 	t.Helper()
 	p, err := profile.Load(profilePath, os.LookupEnv)
 	if err != nil {
@@ -91,11 +120,7 @@ func runServer(t *testing.T, name, profilePath string, fresh bool) *suite.Report
 		t.Fatalf("%s: preflight: %v", name, err)
 	}
 	// A plain run: @should failures are warnings, @bcp failures information.
-	// One scenario at a time: the fixtures keep their data in SQLite, and
-	// Hydra's in-memory SQLite answers concurrent flows with "Unable to
-	// serialize access due to a concurrent update" now and then, a property
-	// of the fixture's database, not of the server's conformance.
-	rep, err := suite.Run(ctx, suite.Config{Target: tg, Format: "progress", Concurrency: 1, NoColors: true})
+	rep, err := suite.Run(ctx, suite.Config{Target: tg, Format: "progress", Concurrency: concurrency, NoColors: true})
 	if err != nil {
 		t.Fatalf("%s: run: %v", name, err)
 	}

@@ -41,14 +41,39 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
     ]},
 }]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": STATE_DIR / "db.sqlite3"}}
+# runserver answers each request in its own thread, and TestIdPs also runs four scenarios at once. With
+# SQLite's defaults, a transaction that read and then writes while another writes fails at once with
+# "database is locked" (HTTP 500): a property of the fixture's database, not of DOT. So the journal is WAL
+# (readers and a writer overlap), every transaction takes the write lock when it begins (Django 3.2 has no
+# setting for it), and a writer waits up to 20 s for it.
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": STATE_DIR / "db.sqlite3",
+                         "OPTIONS": {"timeout": 20}}}
+
+
+def _sqlite_wal(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+
+
+def _begin_immediate(self):
+    self.cursor().execute("BEGIN IMMEDIATE")
+
+
+from django.db.backends.signals import connection_created  # noqa: E402
+from django.db.backends.sqlite3.base import DatabaseWrapper  # noqa: E402
+
+connection_created.connect(_sqlite_wal)
+DatabaseWrapper._start_transaction_under_autocommit = _begin_immediate
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 STATIC_URL = "/static/"
 LOGIN_URL = "/accounts/login/"
 USE_TZ = True
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "loggers": {"oauth2_provider": {"handlers": ["console"], "level": "INFO"}}}
+           "loggers": {"oauth2_provider": {"handlers": ["console"], "level": "INFO"},
+                       # a server error's traceback in server.log (DEBUG is off, so it is nowhere else)
+                       "django.request": {"handlers": ["console"], "level": "ERROR"}}}
 
 _key = STATE_DIR / "oidc.key"
 OAUTH2_PROVIDER = {
