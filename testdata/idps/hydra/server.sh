@@ -40,20 +40,21 @@ stop_postgres() {
 
 case "${1:-}" in
 packages) # the Debian packages install needs (run.sh installs them all after one apt-get update)
-  command -v gcc >/dev/null || echo gcc libc6-dev
   command -v curl >/dev/null || echo curl
   [ -n "$(pg_bin)" ] || echo postgresql
   ;;
 install)
   command -v go >/dev/null || die "go is not installed"
-  command -v gcc >/dev/null || apt_install gcc libc6-dev # cgo, for the sqlite driver
   command -v curl >/dev/null || apt_install curl
   [ -n "$(pg_bin)" ] || apt_install postgresql
   mkdir -p "$BIN"
-  stamp=$(cat "$HERE/go.mod" "$HERE/go.sum" | sha256sum | cut -c1-16)
+  # Pure Go: on PostgreSQL hydra needs neither cgo nor the sqlite build tags. The build line is part of
+  # the stamp, so a binary built another way is rebuilt.
+  build=(env CGO_ENABLED=0 go build -trimpath -o "$BIN/hydra" github.com/ory/hydra/v2)
+  stamp=$( (cat "$HERE/go.mod" "$HERE/go.sum"; echo "${build[*]}") | sha256sum | cut -c1-16)
   if [ ! -x "$BIN/hydra" ] || [ "$(cat "$BIN/hydra.stamp" 2>/dev/null)" != "$stamp" ]; then
     log "building hydra v2.3.0 (a cold build takes 2-3 minutes)"
-    (cd "$HERE" && go build -trimpath -tags sqlite,sqlite_omit_load_extension -o "$BIN/hydra" github.com/ory/hydra/v2)
+    (cd "$HERE" && "${build[@]}")
     echo "$stamp" >"$BIN/hydra.stamp"
   fi
   (cd "$HERE" && go build -buildvcs=false -o "$BIN/loginconsent" ./loginconsent)
