@@ -29,10 +29,16 @@ const (
 // flags are chromium's command line, exactly: headless, no sandbox (the
 // harness runs in containers, often as root), no GPU, and none of the
 // traffic of its own (component updates, sync, background networking)
-// that would leave outside the agent.
+// that would leave outside the agent. And its shared memory in the temporary
+// directory rather than /dev/shm: a container's /dev/shm is often 64 MB,
+// shared by every chromium of a run, and a full one makes chromium crash at
+// its start. Debian's launcher means to add that flag when /dev/shm is
+// small, but its test breaks when /dev/shm is mounted twice
+// ("[: ...: unexpected operator").
 var flags = []string{
 	"headless", "no-sandbox", "disable-gpu", "disable-background-networking",
 	"disable-component-update", "disable-sync", "no-first-run",
+	"disable-dev-shm-usage",
 }
 
 // Browser is one headless chromium for a whole run. It is an
