@@ -3,8 +3,13 @@ package suite
 import "slices"
 
 // slowTag marks a scenario that takes seconds by design: it waits for a
-// session to age, or runs twenty flows one after another.
-const slowTag = "@slow"
+// session to age, or runs twenty flows one after another. browserTag marks
+// the feature of the real-browser scenarios, which take seconds too: the
+// first one starts chromium, and each renders its pages.
+const (
+	slowTag    = "@slow"
+	browserTag = "@browser"
+)
 
 // runOrder is the order godog runs the feature files in: the flow's order
 // (featurePaths), except that with more than one scenario at a time the
@@ -20,7 +25,7 @@ func runOrder(sel []Scenario, concurrency int) []string {
 	}
 	slow := map[string]bool{}
 	for _, sc := range sel {
-		if slices.Contains(sc.Tags, slowTag) {
+		if slices.Contains(sc.Tags, slowTag) || slices.Contains(sc.Tags, browserTag) {
 			slow[sc.URI] = true
 		}
 	}

@@ -6,8 +6,8 @@ import (
 )
 
 // TestRunOrder: sequential runs keep the flow's order; concurrent runs
-// start the files with a selected @slow scenario first, the rest in the
-// flow's order.
+// start the files with a selected @slow or @browser scenario first, the
+// rest in the flow's order.
 func TestRunOrder(t *testing.T) {
 	all, err := Scenarios("")
 	if err != nil {
@@ -17,14 +17,15 @@ func TestRunOrder(t *testing.T) {
 		t.Errorf("sequential order %v, want the flow's %v", got, featurePaths())
 	}
 	got := runOrder(all, 8)
-	if len(got) < 3 || got[0] != "09_token.feature" || got[1] != "15_oidc.feature" {
-		t.Errorf("concurrent order %v: want 09_token and 15_oidc (their @slow scenarios) first", got)
+	first := []string{"09_token.feature", "15_oidc.feature", "16_browser.feature"}
+	if len(got) < 4 || !slices.Equal(got[:3], first) {
+		t.Errorf("concurrent order %v: want %v (their @slow and @browser scenarios) first", got, first)
 	}
-	rest := slices.DeleteFunc(slices.Clone(featurePaths()), func(p string) bool { return p == got[0] || p == got[1] })
-	if !slices.Equal(got[2:], rest) {
-		t.Errorf("concurrent order %v: the others not in the flow's order %v", got[2:], rest)
+	rest := slices.DeleteFunc(slices.Clone(featurePaths()), func(p string) bool { return slices.Contains(first, p) })
+	if !slices.Equal(got[3:], rest) {
+		t.Errorf("concurrent order %v: the others not in the flow's order %v", got[3:], rest)
 	}
-	noSlow, err := Scenarios("~@slow")
+	noSlow, err := Scenarios("~@slow && ~@browser")
 	if err != nil {
 		t.Fatal(err)
 	}
